@@ -1,0 +1,31 @@
+import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { AppContext } from './context.ts';
+import { installAuthentication } from './http/authenticate.ts';
+import { installAuthorization } from './http/authorize.ts';
+import { installErrorHandler } from './http/error-handler.ts';
+import { installOpenApi, sharedSchemas } from './http/openapi.ts';
+import { installValidator } from './http/validator.ts';
+import { installRequestMetrics } from './observability/request-metrics.ts';
+import { registerRoutes } from './routes/index.ts';
+
+/** Builds the HTTP application around a context; listening is the caller's job (CLI or tests). */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    bodyLimit: ctx.config.maxBodyBytes,
+    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(ctx.config.logLevel) }),
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  installErrorHandler(app);
+  installValidator(app, sharedSchemas);
+  await installOpenApi(app);
+  await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+  installRequestMetrics(app, ctx.metrics);
+  installAuthentication(app, ctx);
+  installAuthorization(app, ctx);
+  await registerRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { ConfigError } from '../errors.ts';
+import { boolean, integer, list, oneOf, optionalText, type Setting, text, url } from './settings.ts';
+
+/**
+ * Every setting of the platform: environment variable, embedded default, accepted values.
+ * `rfe up --help` and docs/configuration.md are generated from this table.
+ */
+export const settings = {
+  host: { ...text('Address to listen on', '127.0.0.1'), env: 'HOST' },
+  port: { ...integer('HTTP port', 8080, 0, 65535), env: 'PORT' },
+  dataDir: { ...text('Directory for the embedded database, object store and forge', '.rfe'), env: 'RFE_DATA_DIR' },
+  publicUrl: { ...url('Externally visible base URL (default http://HOST:PORT)', ['http:', 'https:']), env: 'PUBLIC_URL' },
+  logLevel: {
+    ...oneOf('Log level', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    env: 'LOG_LEVEL',
+  },
+  databaseUrl: { ...url('PostgreSQL URL; SQLite in the data directory when unset', ['postgres:', 'postgresql:']), env: 'DATABASE_URL' },
+  objectStore: { ...oneOf('Platform object store driver', 'directory', ['directory', 's3'] as const), env: 'OBJECT_STORE' },
+  s3Endpoint: { ...url('S3 endpoint (MinIO, s3rver…); AWS when unset', ['http:', 'https:']), env: 'S3_ENDPOINT' },
+  s3Region: { ...text('S3 region', 'us-east-1'), env: 'S3_REGION' },
+  s3Bucket: { ...optionalText('S3 bucket for the platform store (required when OBJECT_STORE=s3)'), env: 'S3_BUCKET' },
+  s3AccessKeyId: { ...optionalText('S3 access key id'), env: 'S3_ACCESS_KEY_ID' },
+  s3SecretAccessKey: { ...optionalText('S3 secret access key'), env: 'S3_SECRET_ACCESS_KEY' },
+  s3ForcePathStyle: { ...boolean('Use path-style S3 URLs', true), env: 'S3_FORCE_PATH_STYLE' },
+  authMode: { ...oneOf('Identity mode', 'dev', ['dev', 'oidc', 'proxy'] as const), env: 'AUTH_MODE' },
+  allowDevAuthOnNetwork: {
+    ...boolean('Let dev login listen on a non-loopback address (unsafe)', false),
+    env: 'ALLOW_DEV_AUTH_ON_NETWORK',
+  },
+  sessionSecret: { ...optionalText('Secret for session cookies and signed state (generated in the data dir when unset)'), env: 'SESSION_SECRET' },
+  encryptionKey: {
+    ...optionalText('Base64 32-byte key for secrets at rest (generated in the data dir when unset)'),
+    env: 'ENCRYPTION_KEY',
+  },
+  maxBodyBytes: { ...integer('Largest accepted HTTP request body in bytes', 1_048_576, 1024, 104_857_600), env: 'MAX_BODY_BYTES' },
+  allowedOrigins: { ...list('Extra allowed WebSocket/browser origins (comma separated)'), env: 'ALLOWED_ORIGINS' },
+  githubMode: { ...oneOf('Git host: the bundled forge or GitHub', 'forge', ['forge', 'github'] as const), env: 'GITHUB_MODE' },
+  githubApiUrl: { ...url('GitHub API base URL when GITHUB_MODE=github', ['http:', 'https:']), env: 'GITHUB_API_URL' },
+  forgePort: { ...integer('Port of the bundled forge (0 = any free port)', 8081, 0, 65535), env: 'FORGE_PORT' },
+} satisfies Record<string, Setting<unknown>>;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: Settings[K] extends Setting<infer T> ? T : never };
+
+/** Reads every setting from `env`; an invalid value throws a ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const out: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(settings) as [string, Setting<unknown>][]) {
+    const raw = env[setting.env];
+    out[key] =
+      raw === undefined
+        ? typeof setting.default === 'function'
+          ? (setting.default as () => unknown)()
+          : setting.default
+        : setting.parse(raw, setting.env);
+  }
+  const config = { ...out, ...overrides } as Config;
+  config.dataDir = path.resolve(config.dataDir);
+  checkCombinations(config);
+  return config;
+}
+
+function checkCombinations(config: Config): void {
+  if (config.objectStore === 's3' && !config.s3Bucket) {
+    throw new ConfigError('S3_BUCKET', 'is required when OBJECT_STORE=s3.');
+  }
+  if (config.githubMode === 'github' && !config.githubApiUrl) {
+    throw new ConfigError('GITHUB_API_URL', 'is required when GITHUB_MODE=github (e.g. https://api.github.com).');
+  }
+  if (config.authMode === 'dev' && !isLoopback(config.host) && !config.allowDevAuthOnNetwork) {
+    throw new ConfigError(
+      'HOST',
+      `dev login lets anyone act as any user, so it only listens on loopback; "${config.host}" is not. ` +
+        'Use AUTH_MODE=oidc or proxy, or set ALLOW_DEV_AUTH_ON_NETWORK=true if you really mean it.',
+    );
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function publicUrl(config: Config, port: number): string {
+  return config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+}

@@ -1,0 +1,165 @@
+/**
+ * Table shapes as Kysely sees them. Portable across SQLite and PostgreSQL: ids are text (ULIDs), times are
+ * ISO-8601 text, booleans are 0/1 integers, structured values are JSON text.
+ */
+export interface UsersTable {
+  id: string;
+  subject: string;
+  name: string;
+  email: string;
+  groups: string;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  display_name: string;
+  storage_kind: 'managed' | 'external';
+  storage_state: 'provisioning' | 'ready' | 'failed';
+  storage_settings: string;
+  storage_secret: string | null;
+  storage_error: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface ProjectMembersTable {
+  project_id: string;
+  subject_kind: 'user' | 'group';
+  subject: string;
+  role: 'view' | 'edit' | 'admin';
+  created_at: string;
+}
+
+export interface GithubLinksTable {
+  user_id: string;
+  github_user_id: number;
+  login: string;
+  installation_ids: string;
+  host: string;
+  refresh_token_enc: string | null;
+  refresh_expires_at: string | null;
+  updated_at: string;
+}
+
+export interface WorkspacesTable {
+  id: string;
+  project_id: string;
+  slug: string;
+  name: string;
+  upstream_host: string;
+  upstream_owner: string;
+  upstream_repo: string;
+  canonical_branch: string;
+  feature_slug: string | null;
+  storage_prefix: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface WorkspaceStatusTable {
+  workspace_id: string;
+  status: string;
+  synced_at: string;
+}
+
+export interface RepoSubmodulesTable {
+  workspace_id: string;
+  path: string;
+  url: string;
+  owner: string;
+  repo: string;
+  branch: string | null;
+  required: number;
+  last_resolved_sha: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  project_id: string;
+  workspace_id: string;
+  user_id: string;
+  kind: 'session' | 'specify';
+  adapter: string;
+  prompt: string;
+  input_repo: string;
+  input_branch: string;
+  output_repo: string | null;
+  output_branch: string;
+  direct_push: number;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  flags: string;
+  error: string | null;
+  remediation: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface PrLinksTable {
+  id: string;
+  session_id: string;
+  repo: string;
+  head: string;
+  base: string;
+  number: number;
+  url: string;
+  status: 'open' | 'merged' | 'closed';
+  role: 'umbrella' | 'submodule';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessageLogsTable {
+  session_id: string;
+  location: string;
+  message_count: number;
+  last_seq: number;
+  segments: number;
+  last_updated: string;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  time: string;
+  actor: string;
+  action: string;
+  project_id: string | null;
+  target: string;
+  outcome: 'success' | 'failure' | 'denied';
+  details: string;
+}
+
+export interface WebhookDeliveriesTable {
+  delivery_id: string;
+  event: string;
+  received_at: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  projects: ProjectsTable;
+  project_members: ProjectMembersTable;
+  github_links: GithubLinksTable;
+  workspaces: WorkspacesTable;
+  workspace_status: WorkspaceStatusTable;
+  repo_submodules: RepoSubmodulesTable;
+  sessions: SessionsTable;
+  pr_links: PrLinksTable;
+  message_logs: MessageLogsTable;
+  audit_events: AuditEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}

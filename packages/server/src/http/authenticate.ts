@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { verifySignedValue } from '../crypto/tokens.ts';
+import { findUserByApiToken, findUserById } from '../db/users.ts';
+import type { AppContext } from '../context.ts';
+import { UnauthenticatedError } from '../errors.ts';
+import { type Principal, SESSION_COOKIE } from './principal.ts';
+
+/** Resolves who is calling (bearer token or signed session cookie) before any route runs. */
+export function installAuthentication(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('caller', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.caller = await resolvePrincipal(ctx, request);
+  });
+}
+
+async function resolvePrincipal(ctx: AppContext, request: FastifyRequest): Promise<Principal> {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+    const token = match[1]!;
+    const runnerSession = ctx.runnerTokens?.verify(token);
+    if (runnerSession) return { kind: 'runner', sessionId: runnerSession };
+    const user = await findUserByApiToken(ctx.db, token);
+    if (!user) throw new UnauthenticatedError('The bearer token is unknown, revoked or expired; create a new one.');
+    return { kind: 'user', user };
+  }
+  const cookie = request.cookies?.[SESSION_COOKIE];
+  if (cookie) {
+    const verified = verifySignedValue(ctx.keys.sessionSecret, cookie);
+    if (verified.ok) {
+      const user = await findUserById(ctx.db, verified.payload);
+      if (user) return { kind: 'user', user };
+    }
+  }
+  return { kind: 'anonymous' };
+}

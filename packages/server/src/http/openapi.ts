@@ -1,0 +1,29 @@
+import swagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import { ErrorBody } from './schemas.ts';
+import { Project, StorageView } from '../routes/projects/schema.ts';
+
+/** Shared schemas referenced with `$ref` by route schemas; registered once and emitted into the document. */
+export const sharedSchemas = [ErrorBody, StorageView, Project];
+
+export async function installOpenApi(app: FastifyInstance): Promise<void> {
+  for (const s of sharedSchemas) app.addSchema(s);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'RFE Workbench API',
+        version: '0.1.0',
+        description: 'Generated from the route schemas. Errors are { error: { code, message, details? } }.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'rfe_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
+  });
+}

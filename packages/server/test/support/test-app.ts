@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config/config.ts';
+import { type AppContext, createContext } from '../../src/context.ts';
+import { createApiToken, findUserBySubject } from '../../src/db/users.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  dataDir: string;
+  /** Authorization headers for a seeded dev user. */
+  as(user: string): Promise<{ authorization: string }>;
+  close(): Promise<void>;
+}
+
+/** The real application on a temp data directory (SQLite + directory store unless overridden). */
+export async function startTestApp(overrides: Partial<Config> = {}, env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-test-'));
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env }, { dataDir, port: 0, ...overrides });
+  const ctx = await createContext(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const app = await buildApp(ctx);
+  await app.ready();
+  const tokens = new Map<string, string>();
+  return {
+    app,
+    ctx,
+    dataDir,
+    async as(user) {
+      let token = tokens.get(user);
+      if (!token) {
+        const u = await findUserBySubject(ctx.db, user);
+        if (!u) throw new Error(`no seeded user ${user}`);
+        token = (await createApiToken(ctx.db, u.id, 'test')).token;
+        tokens.set(user, token);
+      }
+      return { authorization: `Bearer ${token}` };
+    },
+    async close() {
+      await app.close();
+      await ctx.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
