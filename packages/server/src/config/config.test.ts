@@ -43,3 +43,11 @@ describe('configuration', () => {
     expect(loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'proxy' }).host).toBe('0.0.0.0');
   });
 });
+
+describe('configuration docs', () => {
+  it('docs/configuration.md lists every setting as the code defines it (run `npm run docs:config`)', async () => {
+    const fs = await import('node:fs');
+    const { configDocsPath, renderConfigDocs } = await import('./config-docs.ts');
+    expect(fs.readFileSync(configDocsPath, 'utf8')).toBe(renderConfigDocs());
+  });
+});
