@@ -2,6 +2,7 @@
 # The complete test suite, from a fresh clone: installs packages, starts the services the tests use
 # (PostgreSQL, Redis, Chromium for browser tests), builds the web UI, runs every suite.
 set -euo pipefail
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*"; }

@@ -55,7 +55,7 @@ function rethrowProbe(err: unknown, kind: 'managed' | 'external'): never {
     });
   }
   if (err instanceof StorageProbeError) {
-    throw new UnprocessableError(`storage_${err.code}`, `Storage check failed at step "${err.step}": ${err.message}`, {
+    throw new UnprocessableError(`storage_${err.code}`, err.message, {
       step: err.step,
       hint: err.hint,
       storage: kind,

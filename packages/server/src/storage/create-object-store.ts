@@ -27,7 +27,10 @@ export function createObjectStore(settings: ObjectStoreSettings): ObjectStore {
       return new DirectoryObjectStore(settings.root);
     case 's3': {
       const { driver: _driver, maxAttempts, ...options } = settings;
-      return new S3ObjectStore({ ...options, retry: maxAttempts === undefined ? undefined : { attempts: maxAttempts } });
+      return new S3ObjectStore({
+        ...options,
+        retry: maxAttempts === undefined ? undefined : { attempts: maxAttempts },
+      });
     }
   }
 }

@@ -58,23 +58,27 @@ describe('DirectoryObjectStore', () => {
     const segment = fc.constantFrom('a', 'b', 'a-', 'a0', 'm', 'z');
     const keyArb = fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'));
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(keyArb, { minLength: 1, maxLength: 25 }), fc.integer({ min: 1, max: 6 }), async (raw, limit) => {
-        // A file tree cannot hold both 'a' and 'a/…': drop keys that are folders of others.
-        const keys = raw.filter((k) => !raw.some((other) => other.startsWith(`${k}/`)));
-        const dir = await mkdtemp(join(tmpdir(), 'rfe-prop-'));
-        try {
-          const local = new DirectoryObjectStore(dir);
-          for (const key of keys) await local.put(key, 'v');
-          const sorted = [...keys].sort(compareKeys);
-          expect(await allKeys(local, '', limit)).toEqual(sorted);
-          for (const after of [...sorted, 'a/', 'a-/a', 'b0', '']) {
-            const page = await local.list('', { startAfter: after, limit: 1000 });
-            expect(page.objects.map((o) => o.key)).toEqual(sorted.filter((k) => compareKeys(k, after) > 0));
+      fc.asyncProperty(
+        fc.uniqueArray(keyArb, { minLength: 1, maxLength: 25 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (raw, limit) => {
+          // A file tree cannot hold both 'a' and 'a/…': drop keys that are folders of others.
+          const keys = raw.filter((k) => !raw.some((other) => other.startsWith(`${k}/`)));
+          const dir = await mkdtemp(join(tmpdir(), 'rfe-prop-'));
+          try {
+            const local = new DirectoryObjectStore(dir);
+            for (const key of keys) await local.put(key, 'v');
+            const sorted = [...keys].sort(compareKeys);
+            expect(await allKeys(local, '', limit)).toEqual(sorted);
+            for (const after of [...sorted, 'a/', 'a-/a', 'b0', '']) {
+              const page = await local.list('', { startAfter: after, limit: 1000 });
+              expect(page.objects.map((o) => o.key)).toEqual(sorted.filter((k) => compareKeys(k, after) > 0));
+            }
+          } finally {
+            await rm(dir, { recursive: true, force: true });
           }
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
-      }),
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -107,7 +111,7 @@ describe('DirectoryObjectStore', () => {
     for (const key of left) expect(await store.get(key)).not.toBeNull();
   });
 
-  it("refuses a key that would be both an object and a folder with key_conflict", async () => {
+  it('refuses a key that would be both an object and a folder with key_conflict', async () => {
     await store.put('a/b', 'x');
     await expect(store.put('a', 'y')).rejects.toMatchObject({ code: 'key_conflict' });
     await expect(store.putIfAbsent('a', 'y')).rejects.toMatchObject({ code: 'key_conflict' });

@@ -149,7 +149,11 @@ export class DirectoryObjectStore implements ObjectStore {
       throw new StorageError(
         'directory_unusable',
         `The storage directory ${this.root} is not usable: ${(error as Error).message}.`,
-        { hint: "Check that it is a directory and writable by the server's user.", operation: 'check', cause: error },
+        {
+          hint: "Check that it is a directory and writable by the server's user.",
+          operation: 'check',
+          cause: error,
+        },
       );
     }
   }
@@ -188,7 +192,11 @@ export class DirectoryObjectStore implements ObjectStore {
 
   /** Removes now-empty folders up to (not including) the root, so deleted sessions leave no trace. */
   private async pruneEmptyParents(dir: string): Promise<void> {
-    for (let current = dir; current.startsWith(this.root) && current !== this.root; current = dirname(current)) {
+    for (
+      let current = dir;
+      current.startsWith(this.root) && current !== this.root;
+      current = dirname(current)
+    ) {
       try {
         await rmdir(current);
       } catch {
@@ -234,17 +242,24 @@ export class DirectoryObjectStore implements ObjectStore {
           cause: error,
         });
       default:
-        return new StorageError('unknown', `File system error during ${where}: ${detail}.`, { operation, cause: error });
+        return new StorageError('unknown', `File system error during ${where}: ${detail}.`, {
+          operation,
+          cause: error,
+        });
     }
   }
 }
 
 function keyConflict(key: string, operation: string, cause?: unknown): StorageError {
-  return new StorageError('key_conflict', `Key '${key}' collides with an object or folder of the same name.`, {
-    hint: "The directory driver cannot store both 'a' and 'a/…'; choose keys that are never both.",
-    operation,
-    cause,
-  });
+  return new StorageError(
+    'key_conflict',
+    `Key '${key}' collides with an object or folder of the same name.`,
+    {
+      hint: "The directory driver cannot store both 'a' and 'a/…'; choose keys that are never both.",
+      operation,
+      cause,
+    },
+  );
 }
 
 function isMissing(error: unknown): boolean {

@@ -16,7 +16,11 @@ interface Entry {
  * Sorting a directory's entries by name + '/' for subdirectories gives the global key order, because no
  * entry's sort key is a prefix of a sibling's ('/' never occurs inside a name).
  */
-export async function* walkKeys(root: string, prefix: string, after: string | undefined): AsyncGenerator<string> {
+export async function* walkKeys(
+  root: string,
+  prefix: string,
+  after: string | undefined,
+): AsyncGenerator<string> {
   const startDir = prefix.slice(0, prefix.lastIndexOf('/') + 1);
   yield* walkDirectory(root, startDir, prefix, after);
 }
@@ -30,7 +34,8 @@ async function* walkDirectory(
   for (const entry of await readEntries(root, dirKey, prefix)) {
     if (entry.isDirectory) {
       // Skip a subtree whose every key is <= after: it sorts before `after` and `after` is not inside it.
-      if (after !== undefined && compareKeys(entry.sortKey, after) <= 0) continue;
+      if (after !== undefined && compareKeys(entry.sortKey, after) <= 0 && !after.startsWith(entry.sortKey))
+        continue;
       yield* walkDirectory(root, entry.sortKey, prefix, after);
     } else if (after === undefined || compareKeys(entry.sortKey, after) > 0) {
       yield entry.sortKey;
@@ -54,7 +59,8 @@ async function readEntries(root: string, dirKey: string, prefix: string): Promis
     if (!isDirectory && !dirent.isFile()) continue;
     const sortKey = dirKey + dirent.name + (isDirectory ? '/' : '');
     // Keep entries inside the prefix, and directories the prefix continues into ('logs/' for 'logs/seg-').
-    if (sortKey.startsWith(prefix) || (isDirectory && prefix.startsWith(sortKey))) entries.push({ sortKey, isDirectory });
+    if (sortKey.startsWith(prefix) || (isDirectory && prefix.startsWith(sortKey)))
+      entries.push({ sortKey, isDirectory });
   }
   return entries.sort((a, b) => compareKeys(a.sortKey, b.sortKey));
 }

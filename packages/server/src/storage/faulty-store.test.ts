@@ -43,7 +43,12 @@ describe('withFaults', () => {
     await expect(faulty.putIfAbsent('chunk', 'bytes')).rejects.toMatchObject({ code: 'timeout' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(95);
     expect(new TextDecoder().decode((await store.get('chunk'))!)).toBe('bytes');
-    const notApplied = withFaults(store, { failRate: 0, timeoutRate: 1, timeoutMs: 10, applyBeforeTimeout: false });
+    const notApplied = withFaults(store, {
+      failRate: 0,
+      timeoutRate: 1,
+      timeoutMs: 10,
+      applyBeforeTimeout: false,
+    });
     await expect(notApplied.put('other', 'x')).rejects.toMatchObject({ code: 'timeout' });
     expect(await store.get('other')).toBeNull();
   });

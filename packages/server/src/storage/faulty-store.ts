@@ -47,7 +47,9 @@ export function withFaults(store: ObjectStore, options: FaultOptions): FaultySto
       injected.timeouts++;
       const applied = applyBeforeTimeout ? call().catch(() => undefined) : Promise.resolve();
       await Promise.all([applied, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
-      throw new StorageError('timeout', `Injected timeout of ${operation} after ${timeoutMs} ms.`, { operation });
+      throw new StorageError('timeout', `Injected timeout of ${operation} after ${timeoutMs} ms.`, {
+        operation,
+      });
     }
     return call();
   }

@@ -1,6 +1,6 @@
-export { type ObjectStoreSettings, createObjectStore } from './create-object-store.ts';
+export { createObjectStore, type ObjectStoreSettings } from './create-object-store.ts';
 export { DirectoryObjectStore } from './directory-store.ts';
-export { StorageError, type StorageErrorCode, isRetryableStorageError } from './errors.ts';
+export { isRetryableStorageError, StorageError, type StorageErrorCode } from './errors.ts';
 export { compareKeys, validateKey, validatePrefix } from './keys.ts';
 export {
   type ByteRange,

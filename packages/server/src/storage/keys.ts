@@ -22,7 +22,8 @@ export function validateKey(key: string): string {
   for (const segment of key.split('/')) {
     if (segment === '') throw invalid(key, 'has an empty segment');
     if (segment === '.' || segment === '..') throw invalid(key, `has a '${segment}' segment`);
-    if (segment.startsWith(RESERVED_SEGMENT_PREFIX)) throw invalid(key, `uses the reserved '${RESERVED_SEGMENT_PREFIX}' prefix`);
+    if (segment.startsWith(RESERVED_SEGMENT_PREFIX))
+      throw invalid(key, `uses the reserved '${RESERVED_SEGMENT_PREFIX}' prefix`);
   }
   return key;
 }

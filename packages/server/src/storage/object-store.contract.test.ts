@@ -190,7 +190,14 @@ describe.each(variants)('ObjectStore contract: $name', (variant) => {
     expect(under.map((o) => o.key)).toEqual(['p/a', 'p/b', 'p/c-d', 'p/sub/a', 'p/sub/z']);
     expect(under[0].size).toBe(3);
     expect((await store.list('p/s')).objects.map((o) => o.key)).toEqual(['p/sub/a', 'p/sub/z']);
-    expect((await store.list('p')).objects.map((o) => o.key)).toEqual(['p/a', 'p/b', 'p/c-d', 'p/sub/a', 'p/sub/z', 'pp/x']);
+    expect((await store.list('p')).objects.map((o) => o.key)).toEqual([
+      'p/a',
+      'p/b',
+      'p/c-d',
+      'p/sub/a',
+      'p/sub/z',
+      'pp/x',
+    ]);
     expect((await store.list('')).objects.map((o) => o.key)).toEqual([...keys].sort(compareKeys));
     expect((await store.list('nothing/')).objects).toEqual([]);
   });
@@ -199,17 +206,19 @@ describe.each(variants)('ObjectStore contract: $name', (variant) => {
     const store = await variant.makeStore();
     const keys = Array.from({ length: 25 }, (_, i) => `log/seg-${String(i).padStart(3, '0')}`);
     await putAll(store, keys);
-    expect((await store.list('log/', { startAfter: 'log/seg-019', limit: 3 })).objects.map((o) => o.key)).toEqual([
-      'log/seg-020',
-      'log/seg-021',
-      'log/seg-022',
-    ]);
+    expect(
+      (await store.list('log/', { startAfter: 'log/seg-019', limit: 3 })).objects.map((o) => o.key),
+    ).toEqual(['log/seg-020', 'log/seg-021', 'log/seg-022']);
     expect((await store.list('log/', { startAfter: 'log/seg-024' })).objects).toEqual([]);
     const { keys: paged, pages } = await listAll(store, 'log/', 7);
     expect(paged).toEqual(keys);
     expect(pages).toBe(4);
     const first = await store.list('log/', { startAfter: 'log/seg-009', limit: 5 });
-    const second = await store.list('log/', { startAfter: 'log/seg-009', limit: 5, cursor: first.nextCursor });
+    const second = await store.list('log/', {
+      startAfter: 'log/seg-009',
+      limit: 5,
+      cursor: first.nextCursor,
+    });
     expect(second.objects.map((o) => o.key)).toEqual(keys.slice(15, 20));
   });
 
@@ -222,7 +231,7 @@ describe.each(variants)('ObjectStore contract: $name', (variant) => {
     expect(pages).toBe(Math.ceil(variant.manyKeys / 1000));
     expect(listed).toEqual(keys);
     const big = await store.list('many/', { limit: 1500 });
-    expect(big.objects).toHaveLength(1500 > variant.manyKeys ? variant.manyKeys : 1500);
+    expect(big.objects).toHaveLength(Math.min(1500, variant.manyKeys));
   });
 
   it('delete removes the object and is idempotent', async () => {
@@ -249,7 +258,9 @@ describe.each(variants)('ObjectStore contract: $name', (variant) => {
     expect((await projectA.list('')).objects.map((o) => o.key)).toEqual(['workspaces/w1/state.json']);
     expect((await projectA.list('', { startAfter: 'workspaces/w0' })).objects).toHaveLength(1);
     expect((await projectA.head('workspaces/w1/state.json'))?.key).toBe('workspaces/w1/state.json');
-    expect((await store.list('projects/a/')).objects.map((o) => o.key)).toEqual(['projects/a/workspaces/w1/state.json']);
+    expect((await store.list('projects/a/')).objects.map((o) => o.key)).toEqual([
+      'projects/a/workspaces/w1/state.json',
+    ]);
     const nested = scopedStore(projectA, 'workspaces/w1');
     expect(text(await nested.get('state.json'))).toBe('A');
     await projectA.delete('workspaces/w1/state.json');
@@ -260,7 +271,19 @@ describe.each(variants)('ObjectStore contract: $name', (variant) => {
 
   it('rejects malformed keys with invalid_key before touching storage', async () => {
     const store = await variant.makeStore();
-    const bad = ['', '/abs', 'a//b', 'a/../b', '..', 'a/./b', 'a\\b', 'a\0b', 'dir/', '.rfe-tmp-x', 'x'.repeat(1025)];
+    const bad = [
+      '',
+      '/abs',
+      'a//b',
+      'a/../b',
+      '..',
+      'a/./b',
+      'a\\b',
+      'a\0b',
+      'dir/',
+      '.rfe-tmp-x',
+      'x'.repeat(1025),
+    ];
     for (const key of bad) {
       await expect(store.put(key, 'x'), JSON.stringify(key)).rejects.toMatchObject({ code: 'invalid_key' });
       await expect(store.get(key)).rejects.toMatchObject({ code: 'invalid_key' });

@@ -92,7 +92,10 @@ export function scopedStore(store: ObjectStore, prefix: string): ObjectStore {
 export function validateRange(range: ByteRange | undefined): void {
   if (range === undefined) return;
   const { start, end } = range;
-  const ok = Number.isSafeInteger(start) && start >= 0 && (end === undefined || (Number.isSafeInteger(end) && end >= start));
+  const ok =
+    Number.isSafeInteger(start) &&
+    start >= 0 &&
+    (end === undefined || (Number.isSafeInteger(end) && end >= start));
   if (!ok) {
     throw new StorageError('invalid_range', `Invalid byte range ${JSON.stringify(range)}.`, {
       hint: 'start must be a non-negative integer and end, when given, an integer not below start.',

@@ -8,7 +8,9 @@ const fixed = (value: number) => () => value;
 describe('backoffDelay', () => {
   it('doubles from the base and stops at the cap without jitter', () => {
     const opts = { baseMs: 100, maxMs: 1000, jitter: 'none' as const };
-    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, opts))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, opts))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
   });
 
   it('full jitter waits between 0 and the exponential ceiling', () => {
@@ -28,7 +30,13 @@ describe('backoffDelay', () => {
 });
 
 describe('retry', () => {
-  const base = { attempts: 5, baseMs: 100, maxMs: 1000, random: fixed(0.5), isRetryable: (e: unknown) => e instanceof Transient };
+  const base = {
+    attempts: 5,
+    baseMs: 100,
+    maxMs: 1000,
+    random: fixed(0.5),
+    isRetryable: (e: unknown) => e instanceof Transient,
+  };
 
   it('retries transient failures with growing jittered waits and returns the eventual result', async () => {
     const sleeps: number[] = [];

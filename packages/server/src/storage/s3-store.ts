@@ -21,7 +21,7 @@ import {
   validateRange,
 } from './object-store.ts';
 import { type RetryOptions, retry } from './retry.ts';
-import { describeSdkError, toStorageError } from './s3-errors.ts';
+import { describeSdkError, sdkCause, toStorageError } from './s3-errors.ts';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -48,8 +48,6 @@ export interface S3StoreOptions {
   requestTimeoutMs?: number;
   /** Default 4 attempts, 100 ms base, 2 s cap, full jitter. */
   retry?: Partial<Omit<RetryOptions, 'isRetryable'>>;
-  /** For tests and callers that share a client; the options above then only name bucket and prefix. */
-  client?: S3Client;
 }
 
 const DEFAULT_RETRY = { attempts: 4, baseMs: 100, maxMs: 2000, jitter: 'full' } as const;
@@ -74,12 +72,14 @@ export class S3ObjectStore implements ObjectStore {
     this.sse = options.sse === 'AES256' ? 'AES256' : undefined;
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.retryOptions = { ...DEFAULT_RETRY, ...options.retry };
-    this.client = options.client ?? createS3Client(options, this.timeoutMs);
+    this.client = createS3Client(options, this.timeoutMs);
   }
 
   async put(key: string, body: Uint8Array | string, opts: PutOptions = {}): Promise<void> {
     const input = this.putInput(key, toBytes(body), opts);
-    await this.call('put', key, (signal) => this.client.send(new PutObjectCommand(input), { abortSignal: signal }));
+    await this.call('put', key, (signal) =>
+      this.client.send(new PutObjectCommand(input), { abortSignal: signal }),
+    );
   }
 
   async putIfAbsent(key: string, body: Uint8Array | string, opts: PutOptions = {}): Promise<boolean> {
@@ -89,26 +89,37 @@ export class S3ObjectStore implements ObjectStore {
     // After a failed attempt the write may have landed anyway (lost response, timeout). If the key then
     // holds exactly our bytes, that write was ours — or indistinguishable from it — so report success.
     let previousAttemptFailed = false;
-    const sameBytesStored = async (signal: AbortSignal) =>
-      previousAttemptFailed && (await this.headOnce(input.Key!, signal))?.etag === md5;
+    const isOurs = (existing: ObjectInfo | null) => previousAttemptFailed && existing?.etag === md5;
 
     return this.call('putIfAbsent', key, async (signal) => {
       try {
         if (this.conditionalWrites) {
           try {
-            await this.client.send(new PutObjectCommand({ ...input, IfNoneMatch: '*' }), { abortSignal: signal });
+            await this.client.send(new PutObjectCommand({ ...input, IfNoneMatch: '*' }), {
+              abortSignal: signal,
+            });
             return true;
           } catch (error) {
             const { status, name } = describeSdkError(error);
-            if (status === 412 || name === 'PreconditionFailed') return sameBytesStored(signal);
+            if (status === 412 || name === 'PreconditionFailed') {
+              return previousAttemptFailed && isOurs(await this.headOnce(input.Key!, signal));
+            }
             if (status === 409) {
               // ConditionalRequestConflict: a concurrent conditional write to this key is in flight.
-              throw new StorageError('unavailable', `Concurrent conditional write to '${key}'.`, { cause: error });
+              throw new StorageError(
+                'unavailable',
+                `A concurrent conditional write to '${key}' is in flight.`,
+                {
+                  operation: 'putIfAbsent',
+                  cause: sdkCause(error),
+                },
+              );
             }
             throw error;
           }
         }
-        if (await this.headOnce(input.Key!, signal)) return sameBytesStored(signal);
+        const existing = await this.headOnce(input.Key!, signal);
+        if (existing) return isOurs(existing);
         await this.client.send(new PutObjectCommand(input), { abortSignal: signal });
         return true;
       } catch (error) {
@@ -207,8 +218,15 @@ export class S3ObjectStore implements ObjectStore {
 
   private async headOnce(Key: string, signal: AbortSignal): Promise<ObjectInfo | null> {
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }), { abortSignal: signal });
-      return { key: Key, size: out.ContentLength ?? 0, etag: unquote(out.ETag), lastModified: out.LastModified };
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }), {
+        abortSignal: signal,
+      });
+      return {
+        key: Key,
+        size: out.ContentLength ?? 0,
+        etag: unquote(out.ETag),
+        lastModified: out.LastModified,
+      };
     } catch (error) {
       // A HEAD error has no body: 404 is a missing key (or bucket — indistinguishable without a body).
       if (describeSdkError(error).status === 404) return null;
@@ -217,7 +235,11 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** One logical operation: per-attempt timeout, error mapping, retry of transient failures. */
-  private call<T>(operation: string, key: string | undefined, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private call<T>(
+    operation: string,
+    key: string | undefined,
+    attempt: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const context = { operation, endpoint: this.endpointLabel, bucket: this.bucket, key };
     return retry(
       async () => {
@@ -230,7 +252,11 @@ export class S3ObjectStore implements ObjectStore {
             throw new StorageError(
               'timeout',
               `The S3 request (${operation}) to ${this.endpointLabel} timed out after ${this.timeoutMs} ms.`,
-              { operation, hint: 'Check network connectivity to the endpoint and the health of the service.', cause: error },
+              {
+                operation,
+                hint: 'Check network connectivity to the endpoint and the health of the service.',
+                cause: sdkCause(error),
+              },
             );
           }
           throw toStorageError(error, context);

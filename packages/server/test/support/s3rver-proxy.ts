@@ -43,7 +43,11 @@ const PRECONDITION_FAILED =
 export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
   const target = new URL(options.target);
   const requests: S3Proxy['requests'] = [];
-  const counters = { fail: options.failFirst ?? 0, hang: options.hangFirst ?? 0, drop: options.dropResponseFirst ?? 0 };
+  const counters = {
+    fail: options.failFirst ?? 0,
+    hang: options.hangFirst ?? 0,
+    drop: options.dropResponseFirst ?? 0,
+  };
   const keyLocks = new Map<string, Promise<void>>();
   const sockets = new Set<Socket>();
 
@@ -76,10 +80,13 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
       delete headers['content-length'];
       delete headers['content-md5'];
       delete headers['if-none-match'];
-      const head = request({ host: target.hostname, port: target.port, method: 'HEAD', path: req.url, headers }, (answer) => {
-        answer.resume();
-        resolve(answer.statusCode === 200);
-      });
+      const head = request(
+        { host: target.hostname, port: target.port, method: 'HEAD', path: req.url, headers },
+        (answer) => {
+          answer.resume();
+          resolve(answer.statusCode === 200);
+        },
+      );
       head.on('error', () => resolve(false));
       head.end();
     });
