@@ -20,6 +20,8 @@ export interface GitHubClientOptions {
   /** Longest wait honoured for retry-after / rate-limit reset before giving up. */
   maxWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Conditional requests with the ETag cache (default on; off only to measure what it saves). */
+  etagCache?: boolean;
 }
 
 type RequestFn = (options: Record<string, unknown>) => Promise<OctokitResponse>;
@@ -78,7 +80,8 @@ export class GitHubClient {
     const route = String(options.url ?? '');
     const isRead = method === 'GET' || method === 'HEAD';
     const fullUrl = isRead ? octokit.request.endpoint(options as never).url : '';
-    const cached = isRead ? this.cache.get(credential.scope, fullUrl) : undefined;
+    const useCache = isRead && this.opts.etagCache !== false;
+    const cached = useCache ? this.cache.get(credential.scope, fullUrl) : undefined;
     if (cached) options.headers = { ...(options.headers as object), 'if-none-match': cached.etag };
 
     const maxAttempts = this.opts.maxAttempts ?? 6;
@@ -88,7 +91,7 @@ export class GitHubClient {
         const res = isRead ? await request(options) : await this.spacer.run(() => request(options));
         this.observe(credential, method, route, res.status, false, res.headers, started);
         const etag = res.headers.etag;
-        if (isRead && typeof etag === 'string') {
+        if (useCache && typeof etag === 'string') {
           this.cache.set(credential.scope, fullUrl, { etag, status: res.status, headers: res.headers, data: res.data });
         }
         return res;
