@@ -1,0 +1,110 @@
+import type { Octokit } from '@octokit/rest';
+import type { RepoSubmodulesTable, WorkspacesTable } from '../db/schema.ts';
+import { ForbiddenError, UnprocessableError } from '../errors.ts';
+import { orNullOn404 } from '../github/github-errors.ts';
+import { ensureFork } from './ensure-fork.ts';
+
+/** Where the session branch of one repository goes (the runner's RFE_OUTPUT entry). */
+export interface PushTarget {
+  pushUrl: string;
+  forkFullName?: string;
+  base: string;
+  directPush: boolean;
+}
+
+export interface SkippedSubmodule {
+  path: string;
+  repo: string;
+  reason: string;
+}
+
+export interface SessionTargets {
+  /** upstream owner/name → push target, for the umbrella and every readable submodule. */
+  targets: Record<string, PushTarget>;
+  skipped: SkippedSubmodule[];
+  /** Repositories in the user's account the installation token must reach (their forks). */
+  forkNames: string[];
+}
+
+export interface TargetRequest {
+  fork?: string;
+  createFork?: boolean;
+  directPush?: boolean;
+  inputBranch: string;
+}
+
+/**
+ * Checks everything a session needs before launch and decides, per repository, where its branch is pushed:
+ * the user's fork (forked when missing) or, when chosen and allowed, the upstream itself. An inaccessible
+ * required submodule fails here naming it; an optional one is skipped and reported.
+ */
+export async function resolveSessionTargets(
+  octokit: Octokit,
+  login: string,
+  webUrl: string,
+  ws: WorkspacesTable,
+  submodules: RepoSubmodulesTable[],
+  req: TargetRequest,
+): Promise<SessionTargets> {
+  const upstream = { owner: ws.upstream_owner, repo: ws.upstream_repo };
+  const umbrellaName = `${upstream.owner}/${upstream.repo}`;
+  const umbrella = await orNullOn404(octokit.rest.repos.get(upstream));
+  if (!umbrella) {
+    throw new UnprocessableError('input_repo_inaccessible', `Your GitHub account cannot read ${umbrellaName}; ask for access or re-link GitHub.`);
+  }
+  const input = await orNullOn404(octokit.rest.repos.getBranch({ ...upstream, branch: req.inputBranch }));
+  if (!input) {
+    throw new UnprocessableError('input_branch_not_found', `Branch ${req.inputBranch} does not exist on ${umbrellaName}. Pick an existing input branch (the canonical branch is ${ws.canonical_branch}).`, {
+      field: 'inputBranch',
+    });
+  }
+  if (req.directPush && !umbrella.data.permissions?.push) {
+    throw new ForbiddenError(`Direct push needs write access to ${umbrellaName}, which your GitHub account does not have; use the pull request flow.`, {
+      field: 'directPush',
+    });
+  }
+
+  const targets: Record<string, PushTarget> = {};
+  const forkNames: string[] = [];
+  const skipped: SkippedSubmodule[] = [];
+  const viaFork = async (repo: { owner: string; repo: string }, base: string, named?: string) => {
+    const fork = await ensureFork(octokit, repo, login, named);
+    forkNames.push(fork.repo);
+    return { pushUrl: `${webUrl}/${fork.fullName}.git`, forkFullName: fork.fullName, base, directPush: false };
+  };
+
+  if (req.directPush) {
+    targets[umbrellaName] = { pushUrl: `${webUrl}/${umbrellaName}.git`, base: req.inputBranch, directPush: true };
+  } else {
+    if (!req.fork && !req.createFork) {
+      const existing = await orNullOn404(octokit.rest.repos.get({ owner: login, repo: upstream.repo }));
+      if (!existing?.data.fork) {
+        throw new UnprocessableError('fork_required', `You have no fork of ${umbrellaName}. Choose a fork, or start with createFork: true to create ${login}/${upstream.repo}.`, {
+          field: 'fork',
+        });
+      }
+    }
+    targets[umbrellaName] = await viaFork(upstream, req.inputBranch, req.fork);
+  }
+
+  for (const m of submodules) {
+    const name = `${m.owner}/${m.repo}`;
+    const repo = m.owner ? await orNullOn404(octokit.rest.repos.get({ owner: m.owner, repo: m.repo })) : null;
+    if (!repo) {
+      if (m.required) {
+        throw new UnprocessableError('submodule_inaccessible', `Required submodule ${m.path} (${name}) is not accessible to your GitHub account. Ask for read access to ${name}, or have an admin mark it optional.`, {
+          submodule: m.path,
+          repo: name,
+        });
+      }
+      skipped.push({ path: m.path, repo: name, reason: `your GitHub account cannot read ${name}` });
+      continue;
+    }
+    const base = m.branch ?? repo.data.default_branch;
+    targets[name] =
+      req.directPush && repo.data.permissions?.push
+        ? { pushUrl: `${webUrl}/${name}.git`, base, directPush: true }
+        : await viaFork({ owner: m.owner, repo: m.repo }, base);
+  }
+  return { targets, skipped, forkNames };
+}

@@ -1,0 +1,150 @@
+import type { AppContext } from '../context.ts';
+import { appendAudit } from '../db/audit.ts';
+import { now } from '../db/database.ts';
+import { newId } from '../db/ids.ts';
+import type { ProjectsTable, SessionsTable, WorkspacesTable } from '../db/schema.ts';
+import { insertSession, updateSessionStatus } from '../db/sessions.ts';
+import type { User } from '../db/users.ts';
+import { UnprocessableError } from '../errors.ts';
+import { requireGithub } from '../github/github-services.ts';
+import { listSubmodules } from '../workspaces/workspace-store.ts';
+import { resolveSessionTargets } from './resolve-targets.ts';
+import { runnerBackendUrl } from './runner-url.ts';
+
+export interface StartSessionInput {
+  kind: 'session' | 'specify';
+  adapter: 'localexec' | 'claude' | 'specify';
+  prompt: string;
+  fork?: string;
+  createFork?: boolean;
+  inputBranch?: string;
+  outputBranch?: string;
+  directPush?: boolean;
+  feature?: string;
+}
+
+/** A distinct, short, branch-safe suffix: the random tail of the ULID (its head is the timestamp). */
+export const sessionShortId = (id: string): string => id.slice(-8).toLowerCase();
+
+/**
+ * Starts a session: validates input/output repositories and submodules before anything launches, mints a
+ * token narrowed to the user's forks, records the session `queued` and hands it to the launcher.
+ */
+export async function startSession(
+  ctx: AppContext,
+  user: User,
+  project: ProjectsTable,
+  ws: WorkspacesTable,
+  input: StartSessionInput,
+): Promise<SessionsTable> {
+  const github = requireGithub(ctx);
+  const { token: userToken, login } = await github.broker.userAccessToken(user.id);
+  const octokit = github.client.octokit({ token: userToken, scope: `user:${user.id}`, kind: 'user' });
+  const inputBranch = input.inputBranch ?? ws.canonical_branch;
+  const submodules = await listSubmodules(ctx.db, ws.id);
+  const resolved = await resolveSessionTargets(octokit, login, github.webUrl, ws, submodules, {
+    fork: input.fork,
+    createFork: input.createFork,
+    directPush: input.directPush,
+    inputBranch,
+  });
+
+  const id = newId();
+  const outputBranch = input.outputBranch ?? `rfe/${ws.slug}/session-${sessionShortId(id)}`;
+  const umbrellaName = `${ws.upstream_owner}/${ws.upstream_repo}`;
+  const gitCredentials: { url: string; token: string; username: string }[] = [
+    // Reading upstreams (and direct pushes) act as the user.
+    { url: `${github.webUrl}/`, token: userToken, username: login },
+  ];
+  if (resolved.forkNames.length) {
+    const installationId = await userInstallationId(octokit, login);
+    const minted = await github.broker.mintInstallationToken({
+      installationId,
+      repositories: [...new Set(resolved.forkNames)],
+      permissions: { contents: 'write', metadata: 'read' },
+      purpose: input.kind === 'specify' ? 'specify.push' : 'session.push',
+      actor: user.subject,
+      sessionId: id,
+      projectId: project.id,
+    });
+    // Pushing to the user's forks uses the narrowed installation token (longest URL prefix wins).
+    gitCredentials.push({ url: `${github.webUrl}/${login}/`, token: minted.token, username: 'x-access-token' });
+  }
+
+  const flags = resolved.skipped.length ? ['incomplete-submodules'] : [];
+  const row: SessionsTable = {
+    id,
+    project_id: project.id,
+    workspace_id: ws.id,
+    user_id: user.id,
+    kind: input.kind,
+    adapter: input.adapter,
+    prompt: input.prompt,
+    input_repo: umbrellaName,
+    input_branch: inputBranch,
+    output_repo: resolved.targets[umbrellaName]?.forkFullName ?? umbrellaName,
+    output_branch: outputBranch,
+    direct_push: input.directPush ? 1 : 0,
+    status: 'queued',
+    flags: JSON.stringify(flags),
+    error: null,
+    remediation: null,
+    skipped_submodules: JSON.stringify(resolved.skipped),
+    created_at: now(),
+    started_at: null,
+    finished_at: null,
+  };
+  await insertSession(ctx.db, row);
+  await appendAudit(ctx.db, {
+    actor: user.subject,
+    action: input.kind === 'specify' ? 'specify.start' : 'session.start',
+    projectId: project.id,
+    target: `session:${id}`,
+    details: { workspace: ws.slug, adapter: input.adapter, outputBranch, directPush: Boolean(input.directPush), flags },
+  });
+
+  const env: Record<string, string> = {
+    RFE_SESSION_ID: id,
+    RFE_WORKSPACE_SLUG: ws.slug,
+    RFE_BACKEND_WS_URL: `${runnerBackendUrl(ctx)}/api/runner/sessions/${id}`,
+    RFE_INPUT_REPO: `${github.webUrl}/${umbrellaName}.git`,
+    RFE_INPUT_BRANCH: inputBranch,
+    RFE_OUTPUT: JSON.stringify(resolved.targets),
+    RFE_OUTPUT_BRANCH: outputBranch,
+    RFE_ADAPTER: input.adapter,
+    RFE_PROMPT: input.prompt,
+    RFE_AUTHOR_NAME: user.name,
+    RFE_AUTHOR_EMAIL: user.email,
+    RFE_SUBMODULES: JSON.stringify(submodules.map((m) => ({ path: m.path, required: m.required === 1 }))),
+    ...(input.feature ? { RFE_SPECIFY_FEATURE: input.feature } : {}),
+    ...(ctx.config.anthropicBaseUrl ? { ANTHROPIC_BASE_URL: ctx.config.anthropicBaseUrl } : {}),
+  };
+  try {
+    await ctx.sessions.launcher.launch({
+      sessionId: id,
+      projectName: project.name,
+      workspaceSlug: ws.slug,
+      env,
+      secrets: { runnerToken: ctx.runnerTokens.issue(id), gitCredentials: JSON.stringify({ git: gitCredentials }) },
+      timeoutMs: ctx.config.sessionTimeoutSeconds * 1000,
+    });
+  } catch (err) {
+    await updateSessionStatus(ctx.db, id, 'failed', {
+      error: `The runner could not be launched: ${(err as Error).message}`,
+      remediation: 'Check the launcher configuration (RUNNER_LAUNCHER) and the server log, then start the session again.',
+    });
+    throw new UnprocessableError('launch_failed', `The runner could not be launched: ${(err as Error).message}`);
+  }
+  ctx.sessions.track(row);
+  await updateSessionStatus(ctx.db, id, 'running');
+  return { ...row, status: 'running' };
+}
+
+async function userInstallationId(octokit: import('@octokit/rest').Octokit, login: string): Promise<number> {
+  const installs = await octokit.rest.apps.listInstallationsForAuthenticatedUser({ per_page: 100 });
+  const mine = installs.data.installations.find((i) => (i.account as { login?: string } | null)?.login?.toLowerCase() === login.toLowerCase());
+  if (!mine) {
+    throw new UnprocessableError('app_not_installed', `The GitHub App is not installed on your account ${login}; connect GitHub again and install it on your account so sessions can push to your forks.`);
+  }
+  return mine.id;
+}
