@@ -6,7 +6,9 @@ import { installAuthentication } from './http/authenticate.ts';
 import { installAuthorization } from './http/authorize.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { installOpenApi, sharedSchemas } from './http/openapi.ts';
+import { installRouteRegistry } from './http/route-registry.ts';
 import { installValidator } from './http/validator.ts';
+import { installWebUi } from './http/web-ui.ts';
 import { installRequestMetrics } from './observability/request-metrics.ts';
 import { registerRoutes } from './routes/index.ts';
 
@@ -18,6 +20,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(ctx.config.logLevel) }),
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
+  installRouteRegistry(app);
   installErrorHandler(app);
   installValidator(app, sharedSchemas);
   await installOpenApi(app);
@@ -27,5 +30,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installAuthentication(app, ctx);
   installAuthorization(app, ctx);
   await registerRoutes(app, ctx);
+  await installWebUi(app);
   return app;
 }

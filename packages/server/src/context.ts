@@ -7,10 +7,18 @@ import { SecretBox } from './crypto/secret-box.ts';
 import { type Db, type DbDialect, migrateToLatest, openDatabase } from './db/database.ts';
 import { upsertUser } from './db/users.ts';
 import { devUsers } from './auth/dev-users.ts';
+import { createMessagingHub, type MessagingHub } from './messaging/index.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { ProjectStores } from './operations/project-storage.ts';
 import { createObjectStore, type ObjectStore } from './storage/index.ts';
+import { StatusSyncer } from './workspaces/status-syncer.ts';
+import { ProcessLauncher } from './launchers/process/process-launcher.ts';
+import { SessionManager } from './sessions/session-manager.ts';
+import { createRoleResolver } from './policies/create-role-resolver.ts';
+import type { RoleResolver } from './policies/role-resolver.ts';
+import type { GithubServices } from './github/github-services.ts';
+import { githubSettingsFromConfig, attachGithub } from './github/github-services.ts';
 
 /** Everything a route or operation needs, built once per process from the configuration. */
 export interface AppContext {
@@ -24,6 +32,18 @@ export interface AppContext {
   runnerTokens: RunnerTokens;
   logger: Logger;
   metrics: Metrics;
+  /** Where project roles come from (RBAC_MODE). */
+  roles: RoleResolver;
+  /** The Git host; set by `rfe up` (bundled forge) or from GITHUB_* settings, and by tests. */
+  github?: GithubServices;
+  /** Keeps workspaces' upstream status current (webhooks, timer, Sync now). */
+  statusSyncer: StatusSyncer;
+  /** Running sessions: launcher, PR work, final status. */
+  sessions: SessionManager;
+  /** The URL the server listens on, once it does (runners connect back to it). */
+  listenUrl?: string;
+  /** Session message logs, sequencers and fan-out (SPEC §5). */
+  messaging: MessagingHub;
   close(): Promise<void>;
 }
 
@@ -63,7 +83,22 @@ export async function createContext(config: Config, opts: { logger?: Logger } = 
     runnerTokens: new RunnerTokens(keys.sessionSecret),
     logger,
     metrics: createMetrics(),
-    close: () => handle.close(),
+    roles: createRoleResolver(config, handle.db),
+    statusSyncer: undefined as unknown as StatusSyncer,
+    sessions: undefined as unknown as SessionManager,
+    messaging: undefined as unknown as MessagingHub,
+    close: async () => {
+      ctx.statusSyncer.stop();
+      await ctx.sessions.close();
+      await ctx.messaging.close();
+      await handle.close();
+    },
   };
+  ctx.messaging = await createMessagingHub(ctx);
+  ctx.statusSyncer = new StatusSyncer(ctx);
+  ctx.sessions = new SessionManager(ctx, new ProcessLauncher({ runsDir: path.join(config.dataDir, 'runs'), logger }));
+  if (config.syncIntervalSeconds > 0) ctx.statusSyncer.start(config.syncIntervalSeconds * 1000);
+  const github = githubSettingsFromConfig(config);
+  if (github) attachGithub(ctx, github);
   return ctx;
 }

@@ -3,6 +3,7 @@ import { startForge, type StartedForge } from '@rfe/forge';
 import { buildApp } from '@rfe/server/app.ts';
 import { loadConfig, publicUrl } from '@rfe/server/config/config.ts';
 import { createContext } from '@rfe/server/context.ts';
+import { attachGithub } from '@rfe/server/github/github-services.ts';
 import { parseArgs } from '../args.ts';
 
 /** `rfe up`: the whole platform in one process on the embedded defaults (or whatever the env configures). */
@@ -19,10 +20,18 @@ export async function runUp(argv: string[]): Promise<void> {
     forge = await startForge({ dataDir: path.join(config.dataDir, 'forge'), port: config.forgePort, host: '127.0.0.1', seed: 'default' });
   }
   const ctx = await createContext(config);
+  if (forge) attachGithub(ctx, { apiUrl: forge.apiUrl, webUrl: forge.url, app: forge.app });
   const app = await buildApp(ctx);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  ctx.listenUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  if (forge) {
+    // The forge plays github.com: its App sends users back to this platform after installation.
+    const callback = `${publicUrl(config, port)}/api/github/callback`;
+    forge.configureApp({ setupUrl: callback, callbackUrls: [callback] });
+    forge.setWebhooks([{ url: `${ctx.listenUrl}/api/webhooks/github`, secret: forge.app.webhookSecret }]);
+  }
   ctx.logger.info(
     { url: publicUrl(config, port), forge: forge?.url, dataDir: config.dataDir, authMode: config.authMode },
     `RFE Workbench is up on ${publicUrl(config, port)}`,

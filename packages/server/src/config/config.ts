@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { checkIdentityCombinations, githubAppSettings, identitySettings } from './identity-settings.ts';
 import { boolean, integer, list, oneOf, optionalText, type Setting, text, url } from './settings.ts';
 
 /**
@@ -37,7 +38,54 @@ export const settings = {
   allowedOrigins: { ...list('Extra allowed WebSocket/browser origins (comma separated)'), env: 'ALLOWED_ORIGINS' },
   githubMode: { ...oneOf('Git host: the bundled forge or GitHub', 'forge', ['forge', 'github'] as const), env: 'GITHUB_MODE' },
   githubApiUrl: { ...url('GitHub API base URL when GITHUB_MODE=github', ['http:', 'https:']), env: 'GITHUB_API_URL' },
+  syncIntervalSeconds: {
+    ...integer('Seconds between periodic upstream status syncs (0 = webhooks and Sync now only)', 60, 0, 86_400),
+    env: 'SYNC_INTERVAL_SECONDS',
+  },
+  sessionTimeoutSeconds: {
+    ...integer('Longest a session may run before its runner is stopped', 3600, 30, 86_400),
+    env: 'SESSION_TIMEOUT_SECONDS',
+  },
+  anthropicBaseUrl: {
+    ...url('Messages API base URL given to claude runners (ANTHROPIC_BASE_URL); the SDK default when unset', ['http:', 'https:']),
+    env: 'ANTHROPIC_BASE_URL',
+  },
   forgePort: { ...integer('Port of the bundled forge (0 = any free port)', 8081, 0, 65535), env: 'FORGE_PORT' },
+  redisUrl: { ...url('Redis for message fan-out between server instances; in-process when unset', ['redis:', 'rediss:']), env: 'REDIS_URL' },
+  messageSegmentBytes: {
+    ...integer('Session message logs roll over to a new segment at this size (bytes)', 50_000_000, 65_536, 1_000_000_000),
+    env: 'MESSAGE_SEGMENT_BYTES',
+  },
+  messageMaxFrameBytes: {
+    ...integer('Largest message frame accepted on session channels (bytes; at most 4 MiB)', 1_048_576, 1024, 4_194_304),
+    env: 'MESSAGE_MAX_FRAME_BYTES',
+  },
+  runnerLauncher: {
+    ...oneOf('How sessions run: a child process here, or a Job in the project namespace', 'process', ['process', 'kubernetes'] as const),
+    env: 'RUNNER_LAUNCHER',
+  },
+  kubeconfig: {
+    ...optionalText('Kubeconfig file(s) for RUNNER_LAUNCHER=kubernetes; ~/.kube/config, then the in-cluster service account, when unset'),
+    env: 'KUBECONFIG',
+  },
+  k8sNamespacePrefix: { ...text('Project namespace = this prefix + the project name (RUNNER_LAUNCHER=kubernetes)', 'rfe-'), env: 'K8S_NAMESPACE_PREFIX' },
+  runnerImage: { ...text('Runner container image (RUNNER_LAUNCHER=kubernetes)', 'rfe-workbench/runner:latest'), env: 'RUNNER_IMAGE' },
+  runnerPvcSize: { ...text("Size of each session's work-directory volume claim", '10Gi'), env: 'RUNNER_PVC_SIZE' },
+  runnerStorageClass: { ...optionalText('Storage class of session volume claims; the cluster default when unset'), env: 'RUNNER_STORAGE_CLASS' },
+  runnerJobTtlSeconds: {
+    ...integer('Seconds a finished runner Job (with its Secret and volume claim) is kept', 3600, 0, 604_800),
+    env: 'RUNNER_JOB_TTL_SECONDS',
+  },
+  runnerCpuRequest: { ...text('Runner container CPU request (empty = none)', '500m'), env: 'RUNNER_CPU_REQUEST' },
+  runnerCpuLimit: { ...text('Runner container CPU limit (empty = none)', '2'), env: 'RUNNER_CPU_LIMIT' },
+  runnerMemoryRequest: { ...text('Runner container memory request (empty = none)', '1Gi'), env: 'RUNNER_MEMORY_REQUEST' },
+  runnerMemoryLimit: { ...text('Runner container memory limit (empty = none)', '4Gi'), env: 'RUNNER_MEMORY_LIMIT' },
+  runnerRunAsUser: {
+    ...integer('uid, gid and fsGroup of runner Pods (0 = let the platform assign them, as OpenShift does)', 1000, 0, 2_147_483_647),
+    env: 'RUNNER_RUN_AS_USER',
+  },
+  ...identitySettings,
+  ...githubAppSettings,
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;
@@ -68,6 +116,7 @@ function checkCombinations(config: Config): void {
   if (config.githubMode === 'github' && !config.githubApiUrl) {
     throw new ConfigError('GITHUB_API_URL', 'is required when GITHUB_MODE=github (e.g. https://api.github.com).');
   }
+  checkIdentityCombinations(config);
   if (config.authMode === 'dev' && !isLoopback(config.host) && !config.allowDevAuthOnNetwork) {
     throw new ConfigError(
       'HOST',

@@ -103,6 +103,8 @@ export interface SessionsTable {
   flags: string;
   error: string | null;
   remediation: string | null;
+  /** JSON list of {path, repo, reason} for optional submodules the session skipped. */
+  skipped_submodules?: string;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;

@@ -1,19 +1,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ProxyIdentity } from '../auth/proxy-identity.ts';
 import { verifySignedValue } from '../crypto/tokens.ts';
 import { findUserByApiToken, findUserById } from '../db/users.ts';
 import type { AppContext } from '../context.ts';
 import { UnauthenticatedError } from '../errors.ts';
 import { type Principal, SESSION_COOKIE } from './principal.ts';
 
-/** Resolves who is calling (bearer token or signed session cookie) before any route runs. */
+/**
+ * Resolves who is calling before any route runs: a bearer token (API or runner), the identity a trusted
+ * proxy forwards (AUTH_MODE=proxy), or the signed session cookie (dev and OIDC sign-in).
+ */
 export function installAuthentication(app: FastifyInstance, ctx: AppContext): void {
+  const proxy = ctx.config.authMode === 'proxy' ? new ProxyIdentity(ctx.db, ctx.config.trustedProxies) : null;
   app.decorateRequest('caller', null as never);
   app.addHook('onRequest', async (request) => {
-    request.caller = await resolvePrincipal(ctx, request);
+    request.caller = await resolvePrincipal(ctx, request, proxy);
   });
 }
 
-async function resolvePrincipal(ctx: AppContext, request: FastifyRequest): Promise<Principal> {
+async function resolvePrincipal(ctx: AppContext, request: FastifyRequest, proxy: ProxyIdentity | null): Promise<Principal> {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -24,6 +29,10 @@ async function resolvePrincipal(ctx: AppContext, request: FastifyRequest): Promi
     const user = await findUserByApiToken(ctx.db, token);
     if (!user) throw new UnauthenticatedError('The bearer token is unknown, revoked or expired; create a new one.');
     return { kind: 'user', user };
+  }
+  if (proxy) {
+    const forwarded = await proxy.resolve(request);
+    if (forwarded) return { kind: 'user', user: forwarded };
   }
   const cookie = request.cookies?.[SESSION_COOKIE];
   if (cookie) {

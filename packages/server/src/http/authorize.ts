@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { findProjectByName, roleOf } from '../db/projects.ts';
+import { findProjectByName } from '../db/projects.ts';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.ts';
 import {
   capabilitiesOf,
@@ -13,9 +13,12 @@ import {
 
 const roleNames = { view: 'view, edit or admin', edit: 'edit or admin', admin: 'admin' } as const;
 
-/** Enforces the access each route declares; a route that declares none is refused. */
+/**
+ * Enforces the access each route declares; a route that declares none is refused. It runs before input
+ * validation, so callers without access learn nothing about a route's schema.
+ */
 export function installAuthorization(app: FastifyInstance, ctx: AppContext): void {
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access) {
       // 404s from the not-found handler have no route options; everything else must declare access.
@@ -44,10 +47,12 @@ export async function authorize(ctx: AppContext, request: FastifyRequest, access
 
 async function authorizeProject(ctx: AppContext, request: FastifyRequest, capability: ProjectCapability) {
   if (request.caller.kind !== 'user') throw new UnauthenticatedError();
-  const name = (request.params as { p?: string }).p;
-  if (!name) throw new Error(`Route ${request.routeOptions.url} declares ${capability} but has no {p} parameter`);
-  const project = await findProjectByName(ctx.db, name);
-  const role = project ? await roleOf(ctx.db, project.id, request.caller.user) : null;
+  const params = request.params as { p?: string };
+  if (!('p' in params)) throw new Error(`Route ${request.routeOptions.url} declares ${capability} but has no {p} parameter`);
+  // Authorization runs before validation, so the name may be anything here.
+  const name = params.p ?? '';
+  const project = name ? await findProjectByName(ctx.db, name) : undefined;
+  const role = project ? await ctx.roles.roleOf(project, request.caller.user) : null;
   // Non-members learn nothing about a project's existence.
   if (!project || role === null) throw new NotFoundError(`Project "${name}" does not exist or you are not a member.`);
   request.project = project;

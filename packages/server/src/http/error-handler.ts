@@ -18,6 +18,15 @@ export function installErrorHandler(app: FastifyInstance): void {
       const message = `${where}${field ? `.${field}` : ''}: ${describe(first?.keyword, first?.message, first?.params)}`;
       return reply.status(400).send(body('invalid_request', message, { in: where, field: field || undefined }));
     }
+    if (isGitHubHttpError(err)) {
+      // An upstream answer the operation did not handle: say what GitHub said, never the request (it has the token).
+      const status = (err as unknown as { status: number }).status;
+      const message = (err as unknown as { response?: { data?: { message?: string } } }).response?.data?.message ?? 'no message';
+      request.log.warn({ status, route: request.routeOptions.url }, 'unhandled GitHub error');
+      return reply
+        .status(502)
+        .send(body('github_error', `The Git host answered ${status}: ${message}. Try again; if it persists, check the repository settings and your GitHub access.`, { status }));
+    }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply
         .status(413)
@@ -37,6 +46,10 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(body('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
   });
+}
+
+function isGitHubHttpError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'HttpError' && typeof (err as { status?: unknown }).status === 'number';
 }
 
 function body(code: string, message: string, details?: Record<string, unknown>): ErrorBody {

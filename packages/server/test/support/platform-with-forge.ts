@@ -28,6 +28,7 @@ export async function startPlatformWithForge(
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  t.ctx.listenUrl = url;
   attachGithub(t.ctx, { apiUrl: forge.apiUrl, webUrl: forge.url, app: forge.app, writeGapMs: opts.writeGapMs ?? 0 });
   forge.configureApp({ setupUrl: `${url}/api/github/callback`, callbackUrls: [`${url}/api/github/callback`] });
   if (opts.webhooks !== false) forge.setWebhooks([{ url: `${url}/api/webhooks/github`, secret: forge.app.webhookSecret }]);

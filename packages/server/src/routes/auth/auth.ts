@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { signValue } from '../../crypto/tokens.ts';
+import { cookieOptions, setSessionCookie } from '../../auth/session-cookie.ts';
 import { createApiToken, findUserBySubject, listApiTokens, listUsers, revokeApiToken } from '../../db/users.ts';
 import { NotFoundError } from '../../errors.ts';
 import { signedInUser } from '../../http/current-user.ts';
@@ -10,16 +10,8 @@ import { SESSION_COOKIE } from '../../http/principal.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import { CreatedToken, CreateTokenBody, DevLoginBody, DevUsers, Me, TokenInfo } from './schema.ts';
 
-const SESSION_TTL_MS = 12 * 3600_000;
-
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const cookieOptions = {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: (ctx.config.publicUrl ?? '').startsWith('https:'),
-  };
 
   r.get(
     '/api/auth/me',
@@ -52,10 +44,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       if (ctx.config.authMode !== 'dev') throw new NotFoundError('Dev login is only available with AUTH_MODE=dev.');
       const user = await findUserBySubject(ctx.db, request.body.user);
       if (!user) throw new NotFoundError(`No user "${request.body.user}"; pick one of the users on the sign-in page.`);
-      reply.setCookie(SESSION_COOKIE, signValue(ctx.keys.sessionSecret, user.id, SESSION_TTL_MS), {
-        ...cookieOptions,
-        maxAge: SESSION_TTL_MS / 1000,
-      });
+      setSessionCookie(reply, ctx.config, ctx.keys.sessionSecret, user.id);
       return reply.status(204).send(null);
     },
   );
@@ -63,7 +52,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   r.post(
     '/api/auth/logout',
     { config: { access: 'public' }, schema: { tags: ['auth'], response: { 204: Type.Null() } } },
-    async (_request, reply) => reply.clearCookie(SESSION_COOKIE, cookieOptions).status(204).send(null),
+    async (_request, reply) => reply.clearCookie(SESSION_COOKIE, cookieOptions(ctx.config)).status(204).send(null),
   );
 
   r.get(

@@ -1,0 +1,125 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './support/axe.ts';
+import { launchBrowser, newPage, signIn } from './support/browser.ts';
+import { type E2ePlatform, startE2ePlatform } from './support/platform.ts';
+import { screenshot } from './support/screenshots.ts';
+
+describe('GitHub connection, workspaces and the repository browser', () => {
+  let platform: E2ePlatform;
+  let browser: Browser;
+  let alice: Page;
+
+  const api = async (user: string, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${platform.url}${path}`, {
+      method,
+      headers: { ...(await platform.as(user)), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  };
+
+  beforeAll(async () => {
+    platform = await startE2ePlatform();
+    browser = await launchBrowser();
+    alice = (await newPage(browser, platform.url)).page;
+    await api('alice', 'POST', '/api/projects', { name: 'acme', displayName: 'Acme Platform', storage: { kind: 'managed' } });
+    await api('alice', 'PUT', '/api/projects/acme/members/bob', { role: 'view' });
+    await signIn(alice, 'Alice Admin');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+  });
+
+  it('alice links her GitHub account through the App installation and comes back linked', async () => {
+    await alice.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'GitHub' }).click();
+    await alice.getByText('Not connected').waitFor();
+    await alice.getByRole('link', { name: 'Connect GitHub' }).click();
+    // The forge plays github.com: it asks who you are, installs the App and sends you back.
+    await alice.getByRole('link', { name: 'alice', exact: true }).click();
+    await alice.waitForURL(/\/\?github=linked$/);
+    await alice.getByText('GitHub account linked').waitFor();
+
+    await alice.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'GitHub' }).click();
+    await alice.getByText('Connected', { exact: true }).waitFor();
+    await alice.getByText('@alice').waitFor();
+  });
+
+  it('the fork selector lists her forks of an upstream and creates one', async () => {
+    await alice.getByLabel('Upstream repository').fill('acme/umbrella');
+    const forks = alice.getByRole('group', { name: 'Your fork of acme/umbrella' });
+    await forks.getByRole('button', { name: 'Create fork' }).click();
+    await forks.getByRole('radio', { name: /alice\/umbrella/ }).waitFor();
+    expect(await seriousViolations(alice)).toEqual([]);
+    await screenshot(alice, 'github');
+  });
+
+  it('alice creates a workspace on acme/umbrella with two components', async () => {
+    await alice.goto('/projects/acme/workspaces');
+    await alice.getByRole('main').getByText('No workspaces yet').waitFor();
+    await alice.getByRole('button', { name: 'New workspace' }).click();
+    const dialog = alice.getByRole('dialog', { name: 'New workspace' });
+    await dialog.getByLabel('Name', { exact: true }).fill('Checkout Flow');
+    await dialog.getByLabel('Upstream umbrella repository').fill('acme/umbrella');
+    await dialog.getByRole('button', { name: 'Add component' }).click();
+    await dialog.getByLabel('Name', { exact: true }).nth(1).fill('api');
+    await dialog.getByLabel('Repository URL').nth(0).fill('acme/api');
+    await dialog.getByRole('button', { name: 'Add component' }).click();
+    await dialog.getByLabel('Name', { exact: true }).nth(2).fill('web');
+    await dialog.getByLabel('Repository URL').nth(1).fill('acme/web');
+    await dialog.getByLabel('Required').nth(1).uncheck();
+    await dialog.getByRole('button', { name: 'Create workspace' }).click();
+
+    await alice.waitForURL('**/projects/acme/workspaces/checkout-flow', { timeout: 30_000 });
+    await alice.getByRole('heading', { level: 1, name: 'Checkout Flow' }).waitFor();
+    const components = alice.getByRole('region', { name: 'Components' });
+    await components.getByRole('link', { name: 'repos/api' }).waitFor();
+    await components.getByRole('link', { name: 'repos/web' }).waitFor();
+    const status = alice.getByRole('region', { name: 'Canonical branch' });
+    await status.getByText(/ahead/).waitFor();
+    expect(await seriousViolations(alice)).toEqual([]);
+    await screenshot(alice, 'workspace');
+  });
+
+  it('the repository browser marks submodules and browses into repos/api at its pinned commit', async () => {
+    await alice.getByRole('link', { name: 'Repository' }).click();
+    const files = alice.getByRole('list', { name: 'Files' });
+    await files.getByRole('button', { name: /^repos/ }).click();
+    const apiEntry = files.getByRole('button', { name: /^api/ });
+    await apiEntry.getByText('submodule', { exact: true }).waitFor();
+    await apiEntry.click();
+    await alice.getByRole('navigation', { name: 'Location in the repository' }).getByText(/acme\/api @ [0-9a-f]{7}/).waitFor();
+    await files.getByRole('button', { name: 'README.md' }).click();
+    const file = alice.getByRole('region', { name: 'File README.md' });
+    await file.getByRole('button', { name: 'rendered' }).waitFor();
+    expect(await file.locator('h2, h3').count()).toBeGreaterThan(0);
+    expect(await seriousViolations(alice)).toEqual([]);
+    await screenshot(alice, 'repository-browser');
+  });
+
+  it('Markdown specs are rendered, and the source view is highlighted', async () => {
+    await alice.goto('/projects/acme/workspaces/checkout-flow/browse?path=specs&file=specs/README.md');
+    const file = alice.getByRole('region', { name: 'File README.md' });
+    await alice.waitForTimeout(2000);
+    await screenshot(alice, 'debug');
+    await file.getByRole('heading', { name: 'Specs' }).waitFor();
+    await file.getByRole('button', { name: 'source' }).click();
+    await file.getByRole('region', { name: 'File contents' }).waitFor();
+  });
+
+  it('bob browses the workspace read-only: starting a session and Specify are disabled with the reason', async () => {
+    const { page: bob, context } = await newPage(browser, platform.url);
+    await signIn(bob, 'Bob Viewer');
+    await bob.goto('/projects/acme/workspaces/checkout-flow');
+    await bob.getByRole('heading', { level: 1, name: 'Checkout Flow' }).waitFor();
+    expect(await bob.getByRole('button', { name: 'Start session' }).isDisabled()).toBe(true);
+    await bob.getByText('Starting a session needs the edit role; you are view.').waitFor();
+    expect(await bob.getByRole('button', { name: 'Run Specify' }).isDisabled()).toBe(true);
+    await bob.getByText('Running Specify needs the edit role; you are view.').waitFor();
+    expect(await seriousViolations(bob)).toEqual([]);
+    await screenshot(bob, 'workspace-viewer');
+    await context.close();
+  });
+});

@@ -1,0 +1,21 @@
+export { startForge } from './server.ts';
+export { defaultSeed } from './seed/default-seed.ts';
+export { loadSeedFile } from './seed/load-seed-file.ts';
+export { signBody as signWebhookBody } from './webhooks/dispatcher.ts';
+export type {
+  AppPermissionLevel,
+  FaultOptions,
+  ForgeAppCredentials,
+  ForgeOptions,
+  ForgeSeed,
+  OrgRole,
+  RepoPermission,
+  SeedApp,
+  SeedInstallation,
+  SeedOrg,
+  SeedRepo,
+  SeedUser,
+  StartedForge,
+  WebhookTarget,
+} from './types.ts';
+export { runForgeCli } from './cli.ts';

@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { type Options, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import { RunError } from '../../errors.ts';
+import type { Adapter, AdapterContext, AdapterOutcome } from '../adapter.ts';
+import { PromptQueue } from './prompt-queue.ts';
+import { SdkEventMapper } from './sdk-events.ts';
+
+/** Tools the agent may use without asking: it works alone in a disposable work tree. */
+const ALLOWED_TOOLS = [
+  'Read',
+  'Write',
+  'Edit',
+  'MultiEdit',
+  'NotebookEdit',
+  'Glob',
+  'Grep',
+  'Bash',
+  'TodoWrite',
+];
+
+/**
+ * The Claude Agent SDK in the umbrella work tree: the session prompt is the first user turn, each
+ * `prompt` input a follow-up turn; tool calls become `tool_event`s and the files they change
+ * `file_change`s. The model endpoint comes from ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY in the
+ * environment. Cancel aborts the SDK's process.
+ */
+export class ClaudeAdapter implements Adapter {
+  readonly name = 'claude';
+  #context!: AdapterContext;
+  #prompt = '';
+  readonly #prompts = new PromptQueue();
+  readonly #abort = new AbortController();
+  #cancelled: string | undefined;
+
+  /** `prompt` overrides the context's prompt (the specify adapter asks for something more precise). */
+  constructor(private readonly options: { prompt?: string } = {}) {}
+
+  async init(context: AdapterContext): Promise<void> {
+    this.#context = context;
+    this.#prompt = this.options.prompt ?? context.prompt;
+    if (!this.#prompt.trim()) {
+      throw new RunError('adapter_failed', 'RFE_PROMPT is empty: the claude adapter needs a prompt');
+    }
+    // Queued now, so follow-ups that arrive before run() come after it.
+    this.#prompts.push(this.#prompt);
+  }
+
+  async run(): Promise<AdapterOutcome> {
+    const { report, log, workspace } = this.#context;
+    const mapper = new SdkEventMapper(report);
+    const session = query({ prompt: this.#prompts, options: this.#options(workspace.root) });
+    let last: SDKResultMessage | undefined;
+    try {
+      for await (const message of session) {
+        const { toolEnded } = mapper.handle(message);
+        if (toolEnded) await this.#context.reportFileChanges();
+        if (message.type !== 'result') continue;
+        last = message;
+        if (message.subtype !== 'success' || message.is_error) break;
+        // The input ends once no further turn is waiting, which lets the query finish.
+        if ((message.queued_turn_count ?? 0) === 0 && this.#prompts.queued === 0) this.#prompts.end();
+      }
+    } catch (error) {
+      if (this.#cancelled !== undefined) throw new RunError('cancelled', this.#cancelled);
+      log.error(`claude: ${(error as Error).stack ?? error}`);
+      throw new RunError('adapter_failed', `The Claude agent stopped: ${(error as Error).message}`);
+    } finally {
+      this.#prompts.end();
+      session.close();
+    }
+    if (this.#cancelled !== undefined) throw new RunError('cancelled', this.#cancelled);
+    await this.#context.reportFileChanges();
+    if (!last) throw new RunError('adapter_failed', 'The Claude agent ended without a result');
+    if (last.subtype !== 'success' || last.is_error) {
+      const detail = 'errors' in last && last.errors.length > 0 ? `: ${last.errors.join('; ')}` : '';
+      throw new RunError('adapter_failed', `The Claude agent failed (${last.subtype})${detail}`);
+    }
+    return { summary: last.result.trim() || 'The Claude agent finished.' };
+  }
+
+  input(text: string): void {
+    if (!this.#prompts.push(text)) {
+      this.#context.report.log('The agent has finished; the prompt was not delivered.', 'warn');
+    }
+  }
+
+  async cancel(reason: string): Promise<void> {
+    this.#cancelled = reason;
+    this.#prompts.end();
+    this.#abort.abort();
+  }
+
+  async shutdown(): Promise<void> {
+    this.#prompts.end();
+    if (!this.#abort.signal.aborted) this.#abort.abort();
+  }
+
+  #options(cwd: string): Options {
+    const { childEnv, settings, stateDir, log } = this.#context;
+    return {
+      cwd,
+      abortController: this.#abort,
+      permissionMode: 'acceptEdits',
+      allowedTools: ALLOWED_TOOLS,
+      // Nobody can answer a permission prompt in a runner: anything not allowed is refused at once.
+      permissionPrompts: 'none',
+      // The umbrella's .claude/ settings and CLAUDE.md apply; the runner's user settings do not.
+      settingSources: ['project'],
+      persistSession: false,
+      ...(settings.claude.model ? { model: settings.claude.model } : {}),
+      env: {
+        ...childEnv,
+        ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL,
+        ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY,
+        CLAUDE_CONFIG_DIR: join(stateDir, 'claude-config'),
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      },
+      stderr: (data) => log.info(`claude: ${data.trimEnd()}`),
+    };
+  }
+}

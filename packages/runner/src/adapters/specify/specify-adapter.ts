@@ -1,0 +1,119 @@
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RunError } from '../../errors.ts';
+import type { Adapter, AdapterContext, AdapterOutcome } from '../adapter.ts';
+import { ClaudeAdapter } from '../claude/claude-adapter.ts';
+import { type FeatureFacts, featureNameFrom, featureSlugFrom, fillTemplate } from './fill-template.ts';
+
+/** Document written → template it comes from, under the workspace's `.specify/templates/`. */
+export const SPECIFY_DOCUMENTS = [
+  ['spec.md', 'spec-template.md'],
+  ['plan.md', 'plan-template.md'],
+  ['tasks.md', 'tasks-template.md'],
+] as const;
+
+/**
+ * Writes `specs/{feature}/spec.md`, `plan.md` and `tasks.md` from the workspace's templates with the
+ * feature name and the description (the prompt) filled in; documents that already exist are kept.
+ * With RFE_SPECIFY_USE_CLAUDE=true the Claude adapter then fills them in from the description.
+ */
+export class SpecifyAdapter implements Adapter {
+  readonly name = 'specify';
+  #context!: AdapterContext;
+  #facts!: FeatureFacts;
+  #claude: ClaudeAdapter | undefined;
+  #cancelled: string | undefined;
+
+  async init(context: AdapterContext): Promise<void> {
+    this.#context = context;
+    const description = context.prompt.trim();
+    const slug = context.settings.specify.feature ?? featureSlugFrom(description);
+    if (!slug) {
+      throw new RunError(
+        'adapter_failed',
+        'specify needs a feature (RFE_SPECIFY_FEATURE) or a description (RFE_PROMPT)',
+      );
+    }
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(slug)) {
+      throw new RunError('adapter_failed', `RFE_SPECIFY_FEATURE "${slug}" must be a kebab-case folder name`);
+    }
+    this.#facts = {
+      slug,
+      name: featureNameFrom(slug),
+      description: description || featureNameFrom(slug),
+      date: new Date().toISOString().slice(0, 10),
+    };
+    if (context.settings.specify.useClaude) {
+      this.#claude = new ClaudeAdapter({ prompt: claudePrompt(this.#facts) });
+      await this.#claude.init(context);
+    }
+  }
+
+  async run(): Promise<AdapterOutcome> {
+    const { workspace, report } = this.#context;
+    const templates = join(workspace.root, '.specify', 'templates');
+    const folder = join('specs', this.#facts.slug);
+    await mkdir(join(workspace.root, folder), { recursive: true });
+    const written: string[] = [];
+    for (const [document, template] of SPECIFY_DOCUMENTS) {
+      const target = join(workspace.root, folder, document);
+      if (await exists(target)) {
+        report.log(`${folder}/${document} already exists; kept as it is`);
+        continue;
+      }
+      const text = await readTemplate(join(templates, template), `.specify/templates/${template}`);
+      await writeFile(target, fillTemplate(text, this.#facts));
+      written.push(document);
+    }
+    await this.#context.reportFileChanges();
+    if (this.#cancelled !== undefined) throw new RunError('cancelled', this.#cancelled);
+    const created = written.length > 0 ? `created ${written.join(', ')}` : 'kept the existing documents';
+    let summary = `Specify for "${this.#facts.name}": ${created} in ${folder}/.`;
+    if (this.#claude) summary += `\n\n${(await this.#claude.run()).summary}`;
+    return { summary };
+  }
+
+  input(text: string): void {
+    if (this.#claude) this.#claude.input(text);
+    else this.#context.report.log('specify takes no follow-up prompts without Claude; ignored.', 'warn');
+  }
+
+  async cancel(reason: string): Promise<void> {
+    this.#cancelled = reason;
+    await this.#claude?.cancel(reason);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.#claude?.shutdown();
+  }
+}
+
+async function readTemplate(path: string, name: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw new RunError(
+      'templates_missing',
+      `The workspace has no ${name}. Add the Specify templates under .specify/templates/ on the canonical branch (workspace creation bootstraps them).`,
+    );
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function claudePrompt(facts: FeatureFacts): string {
+  return [
+    `Write the planning documents for the feature "${facts.name}" in specs/${facts.slug}/:`,
+    'spec.md (what and why, user scenarios, requirements), plan.md (technical approach) and tasks.md (ordered tasks).',
+    'Each file already holds its template: keep the structure, replace every placeholder and remove instructions meant for the author.',
+    'Do not change files outside that folder.',
+    '',
+    'Feature description:',
+    facts.description,
+  ].join('\n');
+}

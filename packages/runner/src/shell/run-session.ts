@@ -1,0 +1,234 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Channel, ChannelOptions } from '@rfe/protocol';
+import type { Adapter, AdapterContext } from '../adapters/adapter.ts';
+import { createAdapter } from '../adapters/select-adapter.ts';
+import { asRunError, RunError } from '../errors.ts';
+import { cloneWorkspace, type Workspace } from '../git/clone-workspace.ts';
+import { detectChangedRepositories } from '../git/detect-changes.ts';
+import { FileChangeTracker } from '../git/file-changes.ts';
+import { Git } from '../git/git.ts';
+import { GitAuth } from '../git/git-auth.ts';
+import { publishChanges } from '../git/publish-changes.ts';
+import { FileOutbox } from '../outbox/file-outbox.ts';
+import { killAllGroups } from '../process/process-groups.ts';
+import { Redactor } from '../redactor.ts';
+import { createRunnerLog, type RunnerLog } from '../runner-log.ts';
+import type { RunnerSettings } from '../settings.ts';
+import { RUNNER_VERSION } from '../version.ts';
+import { childEnvironment } from './child-env.ts';
+import { connectChannel, drainWithin } from './connect-channel.ts';
+import { InputRouter } from './input-router.ts';
+import { Reporter } from './reporter.ts';
+import { RunControl } from './run-control.ts';
+import { readRunState, writeRunState } from './run-state.ts';
+
+export const EXIT = { succeeded: 0, failed: 1, cancelled: 130 } as const;
+
+export interface SessionDependencies {
+  /** Given by main so SIGTERM can stop the run; a fresh one otherwise. */
+  control?: RunControl;
+  log?: RunnerLog;
+  /** Channel overrides (tests: faster backoff). */
+  channel?: Partial<ChannelOptions>;
+  /** Adapter factory (default: by RFE_ADAPTER). */
+  createAdapter?: (settings: RunnerSettings) => Adapter;
+}
+
+/**
+ * The runner shell: connects, clones, runs the adapter, publishes the changes, reports the outcome,
+ * then waits (bounded) for the backend to acknowledge everything. Resolves with the exit status.
+ */
+export async function runSession(settings: RunnerSettings, deps: SessionDependencies = {}): Promise<number> {
+  const redactor = redactorFor(settings);
+  const log = deps.log ?? createRunnerLog(redactor);
+  const control = deps.control ?? new RunControl();
+  await mkdir(settings.workDir, { recursive: true });
+  const outbox = await FileOutbox.open(join(settings.workDir, 'outbox'));
+  if (outbox.skippedLines > 0) log.warn(`outbox: skipped ${outbox.skippedLines} damaged journal line(s)`);
+  let reporter: Reporter | undefined;
+  const router = new InputRouter(control, () => reporter);
+  const channel = connectChannel(settings, {
+    outbox,
+    onMessage: (message) => router.deliver(message),
+    log,
+    ...(deps.channel ? { options: deps.channel } : {}),
+  });
+  reporter = new Reporter(channel, redactor, log);
+
+  const previous = await readRunState(settings.workDir);
+  let exitCode: number;
+  if (previous?.status === 'finished') {
+    log.info(
+      `this session already finished with ${previous.exitCode}; delivering what is left in the outbox`,
+    );
+    exitCode = previous.exitCode;
+  } else {
+    const attempt = (previous?.attempt ?? 0) + 1;
+    await writeRunState(settings.workDir, { status: 'running', attempt });
+    if (previous)
+      reporter.log(`The runner restarted (attempt ${attempt}); starting the session over.`, 'warn');
+    exitCode = await execute(settings, { control, reporter, router, redactor, log, deps });
+    await writeRunState(settings.workDir, { status: 'finished', attempt, exitCode });
+  }
+  await finish(channel, reporter, outbox, settings, log);
+  return exitCode;
+}
+
+interface Run {
+  control: RunControl;
+  reporter: Reporter;
+  router: InputRouter;
+  redactor: Redactor;
+  log: RunnerLog;
+  deps: SessionDependencies;
+}
+
+async function execute(settings: RunnerSettings, run: Run): Promise<number> {
+  const { control, reporter, log } = run;
+  control.startTimer(settings.timeoutMs);
+  let adapter: Adapter | undefined;
+  try {
+    reporter.status('starting', 0);
+    reporter.send('init', {
+      runnerVersion: RUNNER_VERSION,
+      adapter: settings.adapter,
+      repo: settings.input.repo,
+      branch: settings.input.branch,
+    });
+    const git = new Git({
+      auth: new GitAuth(settings.gitCredentials),
+      redactor: run.redactor,
+      author: settings.author,
+      signal: control.signal,
+      allowFileProtocol: settings.input.url.startsWith('file:'),
+    });
+    const root = join(settings.workDir, 'workspace');
+    const workspace = await control.guard(
+      cloneWorkspace(
+        git,
+        root,
+        {
+          url: settings.input.url,
+          repo: settings.input.repo,
+          branch: settings.input.branch,
+          requirements: settings.submodules,
+        },
+        reporter,
+      ),
+    );
+    reporter.status('starting', 30);
+
+    adapter = (run.deps.createAdapter ?? ((s) => createAdapter(s.adapter)))(settings);
+    const current = adapter;
+    await control.guard(current.init(adapterContext(settings, workspace, git, reporter, log)));
+    control.onStop((reason) => void current.cancel(reason.message).catch(() => {}));
+    run.router.attach(current);
+    reporter.status('running', 40);
+    const outcome = await control.guard(current.run());
+
+    reporter.status('finalizing', 80);
+    const changes = await control.guard(detectChangedRepositories(git, workspace));
+    const published = await control.guard(
+      publishChanges(
+        git,
+        {
+          workspace,
+          changes,
+          branch: settings.output.branch,
+          targets: settings.output.targets,
+          session: { slug: settings.workspaceSlug, shortId: settings.shortId, summary: outcome.summary },
+        },
+        reporter,
+      ),
+    );
+    const pushed =
+      published.length === 0
+        ? 'No repository changed; nothing was pushed.'
+        : `Pushed ${published.map((p) => p.repo).join(', ')}.`;
+    reporter.send('result', { summary: `${outcome.summary}\n\n${pushed}`, artifacts: [] });
+    reporter.status('done', 100);
+    return EXIT.succeeded;
+  } catch (error) {
+    const failure = control.reason
+      ? new RunError(control.reason.code, control.reason.message)
+      : asRunError(error);
+    if (failure.code === 'internal') log.error(`unexpected failure: ${(error as Error)?.stack ?? error}`);
+    reporter.error(failure.code, failure.message, failure.code === 'cancelled' ? 'warn' : 'error');
+    reporter.status('done', 100);
+    return failure.code === 'cancelled' ? EXIT.cancelled : EXIT.failed;
+  } finally {
+    control.dispose();
+    await shutdownAdapter(adapter, log);
+    killAllGroups();
+  }
+}
+
+function adapterContext(
+  settings: RunnerSettings,
+  workspace: Workspace,
+  git: Git,
+  report: Reporter,
+  log: RunnerLog,
+): AdapterContext {
+  const tracker = new FileChangeTracker(git, workspace);
+  return {
+    settings,
+    workspace,
+    prompt: settings.prompt,
+    report,
+    log,
+    childEnv: childEnvironment(settings),
+    stateDir: join(settings.workDir, 'adapter'),
+    async reportFileChanges() {
+      const changes = await tracker.scan();
+      for (const change of changes) report.send('file_change', change);
+      return changes;
+    },
+  };
+}
+
+async function shutdownAdapter(adapter: Adapter | undefined, log: RunnerLog): Promise<void> {
+  if (!adapter) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, 3000);
+  });
+  try {
+    await Promise.race([adapter.shutdown(), late]);
+  } catch (error) {
+    log.warn(`adapter shutdown failed: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Everything is in the outbox; give the backend a bounded time to acknowledge it, then disconnect. */
+async function finish(
+  channel: Channel,
+  reporter: Reporter,
+  outbox: FileOutbox,
+  settings: RunnerSettings,
+  log: RunnerLog,
+): Promise<void> {
+  await reporter.settled();
+  if (!(await drainWithin(channel, settings.drainTimeoutMs))) {
+    const left = (await outbox.pending()).length;
+    log.warn(
+      `${left} message(s) not acknowledged within ${settings.drainTimeoutMs} ms; they stay in the outbox for a restart`,
+    );
+  }
+  await channel.close();
+  await outbox.close();
+}
+
+function redactorFor(settings: RunnerSettings): Redactor {
+  const redactor = new Redactor();
+  for (const credential of settings.gitCredentials) redactor.addBasic(credential.username, credential.token);
+  try {
+    redactor.add(settings.runnerToken());
+  } catch {
+    // reported when connecting
+  }
+  return redactor;
+}

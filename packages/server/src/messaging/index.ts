@@ -1,0 +1,29 @@
+import type { AppContext } from '../context.ts';
+import { createFanOut } from './fan-out/create-fan-out.ts';
+import { RedisFanOut } from './fan-out/redis-fan-out.ts';
+import { MessagingHub } from './messaging-hub.ts';
+import { type MessagingSettings, messagingSettings } from './settings.ts';
+
+export { MessagingHub } from './messaging-hub.ts';
+export type { MessagingSettings } from './settings.ts';
+
+/**
+ * Messaging for a context: fan-out chosen by REDIS_URL (a configured Redis that cannot be reached stops
+ * start-up), logs in each project's store, runner messages handed to the session manager.
+ */
+export async function createMessagingHub(
+  ctx: Pick<AppContext, 'config' | 'db' | 'logger' | 'metrics' | 'projectStores'> & Partial<Pick<AppContext, 'sessions'>>,
+  overrides: Partial<MessagingSettings> = {},
+): Promise<MessagingHub> {
+  const fanOut = createFanOut(ctx.config.redisUrl, ctx.logger);
+  if (fanOut instanceof RedisFanOut) await fanOut.ready();
+  return new MessagingHub({
+    db: ctx.db,
+    logger: ctx.logger,
+    registry: ctx.metrics.registry,
+    settings: messagingSettings(ctx.config, overrides),
+    fanOut,
+    storeFor: (project) => ctx.projectStores.storeFor(project),
+    onRunnerMessages: (sessionId, messages) => ctx.sessions?.onRunnerMessages(sessionId, messages),
+  });
+}

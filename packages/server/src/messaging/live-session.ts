@@ -1,0 +1,185 @@
+import type { Envelope } from '@rfe/protocol';
+import type { Logger } from 'pino';
+import type { ObjectStore } from '../storage/index.ts';
+import type { FanOut } from './fan-out/fan-out.ts';
+import type { WritePolicy } from './log/durable-write.ts';
+import { idOfLine } from './log/jsonl.ts';
+import type { Limiter } from './log/limiter.ts';
+import type { LogIndexFile } from './log/log-index.ts';
+import { MessageLog } from './log/message-log.ts';
+import type { LogLine } from './log/read-range.ts';
+import type { MessagingMetrics } from './metrics.ts';
+import { RecentIds } from './recent-ids.ts';
+import { isInputType, RunnerDelivery } from './runner-delivery.ts';
+import { type PersistedBatch, Sequencer, type SubmitCallback } from './sequencer.ts';
+import type { MessagingSettings } from './settings.ts';
+
+/** The runner connection currently attached to a session. */
+export interface RunnerLink {
+  deliver(lines: LogLine[]): void;
+  /** A newer runner connection took over. */
+  replaced(): void;
+}
+
+/** Anything holding the session open (a socket, a request); closed when the session's log breaks. */
+export interface SessionUser {
+  close(code: number, reason: string): void;
+}
+
+export interface LiveSessionDeps {
+  settings: MessagingSettings;
+  metrics: MessagingMetrics;
+  fanOut: FanOut;
+  policy: WritePolicy;
+  limiter: Limiter;
+  logger: Logger;
+  onIndexWritten: (file: LogIndexFile) => void;
+  onFailed: (session: LiveSession, error: Error) => void;
+  /** Runner messages just persisted, for the session manager (PR intents, errors). */
+  onRunnerMessages: (sessionId: string, messages: Envelope[]) => void;
+}
+
+/**
+ * One session loaded in this process: its log, its sequencer (the single writer), the input the runner
+ * still has to acknowledge, the attached runner and everyone else using it.
+ */
+export class LiveSession {
+  #runner: RunnerLink | null = null;
+  readonly #users = new Set<SessionUser>();
+  #idleSince = Date.now();
+  #refreshing: Promise<void> | null = null;
+  // Set once in open(): the sequencer needs the session for its hooks.
+  sequencer!: Sequencer;
+
+  private constructor(
+    readonly sessionId: string,
+    readonly log: MessageLog,
+    readonly delivery: RunnerDelivery,
+    private readonly deps: LiveSessionDeps,
+  ) {}
+
+  /** Loads the session's log from `store` (its folder) and rebuilds the state that lives in memory. */
+  static async open(sessionId: string, store: ObjectStore, deps: LiveSessionDeps): Promise<LiveSession> {
+    const { settings, metrics } = deps;
+    let delivery: RunnerDelivery | undefined;
+    const { log, tail, indexedInputs } = await MessageLog.open(store, {
+      segmentBytes: settings.segmentBytes,
+      mergeFanIn: settings.mergeFanIn,
+      indexDebounceMs: settings.indexDebounceMs,
+      policy: deps.policy,
+      limiter: deps.limiter,
+      pendingInputs: () => delivery?.pendingSeqs() ?? [],
+      onIndexWritten: deps.onIndexWritten,
+      onCompaction: (kind, seconds) => metrics.compactionSeconds.observe({ kind }, seconds),
+      onError: (err) => deps.logger.error({ err, sessionId }, 'message log compaction failed'),
+    });
+    delivery = await RunnerDelivery.load(store, deps.policy, log, indexedInputs, tail);
+    const recent = new RecentIds(settings.recentIds);
+    for (const { seq, line } of await log.readTail(settings.recentIds, settings.recentIdsRebuildBytes)) {
+      recent.remember(idOfLine(line), seq);
+    }
+    const session = new LiveSession(sessionId, log, delivery, deps);
+    session.sequencer = new Sequencer(sessionId, log, recent, settings, {
+      onPersisted: (batch) => session.#onPersisted(batch),
+      onFlushed: (seconds, count, bytes) => {
+        metrics.flushSeconds.observe(seconds);
+        metrics.persisted.inc(count);
+        metrics.persistedBytes.inc(bytes);
+      },
+      onDuplicate: () => metrics.duplicatesDropped.inc(),
+      onFailed: (error) => session.#onFailed(error),
+    });
+    return session;
+  }
+
+  get lastSeq(): number {
+    return this.log.lastSeq;
+  }
+
+  readPage(after: number, limit: number, maxBytes?: number): Promise<LogLine[]> {
+    return this.log.readPage(after, limit, maxBytes);
+  }
+
+  submit(message: Envelope, callback: SubmitCallback): void {
+    this.sequencer.submit(message, callback);
+  }
+
+  /** Makes `link` the session's runner; returns the input it must be sent (again). */
+  attachRunner(link: RunnerLink): LogLine[] {
+    const previous = this.#runner;
+    this.#runner = link;
+    if (previous && previous !== link) previous.replaced();
+    return this.delivery.pending();
+  }
+
+  detachRunner(link: RunnerLink): void {
+    if (this.#runner === link) this.#runner = null;
+  }
+
+  runnerAcked(seq: number): Promise<void> {
+    return this.delivery.ack(Math.min(seq, this.log.lastSeq));
+  }
+
+  /**
+   * For a stream that heard of `seq` through the fan-out while this process does not write the log
+   * (another instance does): reload the stored log so the message can be read.
+   */
+  async catchUpTo(seq: number): Promise<void> {
+    if (seq <= this.log.lastSeq || this.sequencer.wasWritten) return;
+    this.#refreshing ??= this.log.refresh().finally(() => {
+      this.#refreshing = null;
+    });
+    await this.#refreshing;
+  }
+
+  retain(user: SessionUser): void {
+    this.#users.add(user);
+  }
+
+  release(user: SessionUser): void {
+    this.#users.delete(user);
+    if (this.#users.size === 0) this.#idleSince = Date.now();
+  }
+
+  /** How long nobody has used the session (0 while in use). */
+  idleMs(now = Date.now()): number {
+    return this.#users.size > 0 ? 0 : now - this.#idleSince;
+  }
+
+  /** Stores what is queued, compacts every chunk into segments and stops; the session may reopen later. */
+  async unload(seal: boolean): Promise<void> {
+    await this.sequencer.idle();
+    if (seal && this.log.lastSeq > 0) await this.log.seal();
+    await this.log.close();
+  }
+
+  #onPersisted(batch: PersistedBatch): void {
+    batch.messages.forEach((message, k) => {
+      if (!isInputType(message.type)) return;
+      const input = { seq: batch.first + k, line: batch.lines[k] };
+      this.delivery.add(input.seq, input.line);
+      this.#runner?.deliver([input]);
+    });
+    this.deps.fanOut.publish({
+      sessionId: batch.sessionId,
+      first: batch.first,
+      last: batch.last,
+      lines: batch.lines,
+      persistedAt: batch.persistedAt,
+    });
+    const fromRunner = batch.messages.filter((m) => m.origin === 'runner');
+    if (fromRunner.length === 0) return;
+    try {
+      this.deps.onRunnerMessages(this.sessionId, fromRunner);
+    } catch (err) {
+      this.deps.logger.error({ err, sessionId: this.sessionId }, 'handling persisted runner messages failed');
+    }
+  }
+
+  #onFailed(error: Error): void {
+    this.deps.logger.error({ err: error, sessionId: this.sessionId }, 'session log failed; reloading it from storage');
+    this.deps.onFailed(this, error);
+    // Clients reconnect by themselves and land on a freshly recovered session.
+    for (const user of [...this.#users]) user.close(1011, 'session log unavailable');
+  }
+}

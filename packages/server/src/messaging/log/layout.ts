@@ -1,0 +1,48 @@
+/**
+ * Object keys of a session's message log (SPEC §5). Everything below is relative to the session folder
+ * `rfe_workflows/{workspaceId}/sessions/{sessionId}/` of the project's store.
+ *
+ *   messages-0001.jsonl …   segments: compacted JSON Lines in seq order, rolled over at a size limit
+ *   chunks/{first}-{last}.jsonl  immutable chunks written as messages arrive (and merged chunks)
+ *   index.json              seq ranges → objects and byte offsets, message count, last update
+ *   delivery.json           how far the runner has acknowledged its input
+ */
+
+export function sessionLogPrefix(workspaceId: string, sessionId: string): string {
+  return `rfe_workflows/${workspaceId}/sessions/${sessionId}/`;
+}
+
+export const INDEX_KEY = 'index.json';
+export const DELIVERY_KEY = 'delivery.json';
+export const CHUNK_PREFIX = 'chunks/';
+
+// Twelve digits keep chunk keys in seq order when listed (S3 lists in byte order) up to 10^12 messages.
+const SEQ_DIGITS = 12;
+const pad = (seq: number) => String(seq).padStart(SEQ_DIGITS, '0');
+
+export function segmentKey(number: number): string {
+  return `messages-${String(number).padStart(4, '0')}.jsonl`;
+}
+
+/** The key names the seq range, so recovery learns what a chunk holds from a listing alone. */
+export function chunkKey(first: number, last: number): string {
+  return `${CHUNK_PREFIX}${pad(first)}-${pad(last)}.jsonl`;
+}
+
+const CHUNK_KEY = /^chunks\/(\d+)-(\d+)\.jsonl$/;
+
+export function parseChunkKey(key: string): { first: number; last: number } | null {
+  const m = CHUNK_KEY.exec(key);
+  if (!m) return null;
+  const first = Number(m[1]);
+  const last = Number(m[2]);
+  return first >= 1 && last >= first ? { first, last } : null;
+}
+
+/**
+ * A `startAfter` for listing only chunks that begin after `seq`: every key of a chunk starting at or
+ * before `seq` sorts below it ('~' is above every digit), every later chunk above.
+ */
+export function chunksStartingAfter(seq: number): string {
+  return `${CHUNK_PREFIX}${pad(seq)}-~`;
+}

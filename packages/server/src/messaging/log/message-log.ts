@@ -1,0 +1,170 @@
+import type { ObjectStore } from '../../storage/index.ts';
+import { Compactor, type CompactionKind, type CompactionSettings } from './compaction.ts';
+import { putImmutable, type WritePolicy } from './durable-write.ts';
+import { IndexWriter } from './index-writer.ts';
+import type { EncodedRun } from './jsonl.ts';
+import { chunkKey } from './layout.ts';
+import type { Limiter } from './limiter.ts';
+import { type LogIndexFile, type LogObject, tailStart } from './log-index.ts';
+import { type LogLine, readRange } from './read-range.ts';
+import { type LogState, recoverLog } from './recover-log.ts';
+
+export interface MessageLogOptions extends CompactionSettings {
+  policy: WritePolicy;
+  /** Shared by every log of the process, so compactions take turns. */
+  limiter: Limiter;
+  /** How long after the last append index.json is rewritten. */
+  indexDebounceMs: number;
+  /** Input messages the runner has not acknowledged, recorded in each index written. */
+  pendingInputs: () => number[];
+  onIndexWritten: (file: LogIndexFile) => void;
+  onCompaction: (kind: CompactionKind, seconds: number) => void;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * One session's durable, replayable message log in its project's object store (layout: layout.ts).
+ * Single writer: the process that owns the session's sequencer. Appends are immutable chunks;
+ * compaction (compaction.ts) folds them into segments; readers fetch byte ranges found through the
+ * index, so a page costs O(page) at any log length.
+ */
+export class MessageLog {
+  readonly #store: ObjectStore;
+  readonly #options: MessageLogOptions;
+  #state: LogState;
+  readonly #indexWriter: IndexWriter;
+  #compactor: Compactor;
+  #lastUpdated: string;
+
+  private constructor(store: ObjectStore, options: MessageLogOptions, state: LogState, lastUpdated: string) {
+    this.#store = store;
+    this.#options = options;
+    this.#state = state;
+    this.#lastUpdated = lastUpdated;
+    this.#indexWriter = new IndexWriter(
+      store,
+      () => this.indexFile(),
+      options.policy,
+      options.indexDebounceMs,
+      options.onIndexWritten,
+    );
+    this.#compactor = this.#newCompactor();
+  }
+
+  /**
+   * Opens the log stored under `store` (a session folder), continuing where storage says it ends.
+   * `tail` holds the messages found beyond the stored index; `indexedInputs` the pending inputs it lists.
+   */
+  static async open(
+    store: ObjectStore,
+    options: MessageLogOptions,
+  ): Promise<{ log: MessageLog; tail: LogLine[]; indexedInputs: number[] }> {
+    const recovered = await recoverLog(store, options.policy);
+    const log = new MessageLog(store, options, recovered.state, recovered.index.lastUpdated);
+    return { log, tail: recovered.tail, indexedInputs: recovered.index.pendingInputs };
+  }
+
+  get lastSeq(): number {
+    return this.#state.lastSeq;
+  }
+
+  get segmentCount(): number {
+    return this.#state.segments.length;
+  }
+
+  get chunkCount(): number {
+    return this.#state.chunks.length;
+  }
+
+  /**
+   * Stores the next consecutive messages as one immutable chunk, retrying until the store takes it.
+   * Only after this resolves may they be acknowledged or delivered.
+   */
+  async appendBatch(run: EncodedRun): Promise<void> {
+    if (run.first !== this.#state.lastSeq + 1) {
+      throw new Error(`append of ${run.first}‥${run.last} does not follow seq ${this.#state.lastSeq}`);
+    }
+    const key = chunkKey(run.first, run.last);
+    await putImmutable(this.#store, key, run.bytes, this.#options.policy);
+    this.#state.chunks.push({ key, first: run.first, last: run.last, bytes: run.bytes.length, marks: run.marks, level: 0 });
+    this.#state.fresh.set(key, run.bytes);
+    this.#state.lastSeq = run.last;
+    this.#lastUpdated = new Date().toISOString();
+    this.#compactor.poke();
+    this.#indexWriter.touch();
+  }
+
+  /** Messages with seq > after, at most `limit` of them and about `maxBytes` of text. */
+  readPage(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<LogLine[]> {
+    const to = Math.min(this.#state.lastSeq, after + limit);
+    if (after >= to) return Promise.resolve([]);
+    return readRange(this.#store, () => this.#objects(), after + 1, to, maxBytes, this.#options.policy);
+  }
+
+  /** The last messages, about `want` of them and at most about `maxBytes`: to rebuild the id window. */
+  readTail(want: number, maxBytes: number): Promise<LogLine[]> {
+    const from = tailStart(this.#objects(), this.#state.lastSeq, want, maxBytes);
+    return this.readPage(from - 1, this.#state.lastSeq - from + 1);
+  }
+
+  /**
+   * For a process that does not write this log (another instance owns the session): picks up what the
+   * writer stored since this view was loaded.
+   */
+  async refresh(): Promise<void> {
+    const recovered = await recoverLog(this.#store, this.#options.policy);
+    if (recovered.state.lastSeq <= this.#state.lastSeq) return;
+    await this.#compactor.idle();
+    this.#state = recovered.state;
+    this.#lastUpdated = recovered.index.lastUpdated;
+    this.#compactor = this.#newCompactor();
+  }
+
+  /** Compacts every chunk into segments (the session ended or is being unloaded). */
+  seal(): Promise<void> {
+    return this.#compactor.seal();
+  }
+
+  /** Stores the index now. */
+  writeIndex(): Promise<void> {
+    return this.#indexWriter.write();
+  }
+
+  /** Stops background compaction (waiting for the job in progress), stores the index, stops timers. */
+  async close(): Promise<void> {
+    this.#compactor.stop();
+    await this.#compactor.idle();
+    this.#indexWriter.stop();
+    await this.#indexWriter.write();
+  }
+
+  indexFile(): LogIndexFile {
+    return {
+      format: 1,
+      messageCount: this.#state.lastSeq,
+      lastSeq: this.#state.lastSeq,
+      lastUpdated: this.#lastUpdated,
+      segments: this.#state.segments.slice(),
+      chunks: this.#state.chunks.slice(),
+      pendingInputs: this.#options.pendingInputs(),
+    };
+  }
+
+  #objects(): LogObject[] {
+    const { segments, chunks } = this.#state;
+    return chunks.length === 0 ? segments : segments.length === 0 ? chunks : [...segments, ...chunks];
+  }
+
+  #newCompactor(): Compactor {
+    return new Compactor(
+      this.#store,
+      this.#state,
+      { segmentBytes: this.#options.segmentBytes, mergeFanIn: this.#options.mergeFanIn },
+      this.#options.policy,
+      this.#options.limiter,
+      () => this.#indexWriter.write(),
+      this.#options.onCompaction,
+      this.#options.onError,
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import type { ObjectStore } from '../../storage/index.ts';
+import { getWithRetry, type WritePolicy, withRetry } from './durable-write.ts';
+import { marksOf, splitLines } from './jsonl.ts';
+import { CHUNK_PREFIX, chunksStartingAfter, INDEX_KEY, parseChunkKey } from './layout.ts';
+import { type ChunkEntry, type LogIndexFile, parseIndex, type SegmentEntry } from './log-index.ts';
+import { LogCorruptError, type LogLine } from './read-range.ts';
+
+/** The in-memory truth of a log: segments then chunks, contiguous from seq 1 to lastSeq. */
+export interface LogState {
+  segments: SegmentEntry[];
+  chunks: ChunkEntry[];
+  lastSeq: number;
+  /** Bytes of chunks written by this process and not merged yet, so merging them costs no reads. */
+  fresh: Map<string, Buffer>;
+}
+
+export interface RecoveredLog {
+  state: LogState;
+  index: LogIndexFile;
+  /** Every message newer than the stored index, read while recovering. */
+  tail: LogLine[];
+}
+
+/**
+ * Rebuilds a log from storage: `index.json`, then the chunks written after it. Chunk keys carry their
+ * seq range, so only chunks starting after the index's last seq are listed, and they are chained from
+ * there; leftovers of an interrupted compaction (a merged chunk beside its inputs) are skipped.
+ */
+export async function recoverLog(store: ObjectStore, policy: WritePolicy): Promise<RecoveredLog> {
+  const index = parseIndex(await getWithRetry(store, INDEX_KEY, policy));
+  const state: LogState = {
+    segments: index.segments,
+    chunks: index.chunks,
+    lastSeq: index.lastSeq,
+    fresh: new Map(),
+  };
+  const candidates = await listChunksAfter(store, index.lastSeq, policy);
+  const tail: LogLine[] = [];
+  for (;;) {
+    // Prefer the widest chunk starting at the next seq: a merge that finished before the index did.
+    const next = candidates
+      .filter((c) => c.first === state.lastSeq + 1)
+      .sort((a, b) => b.last - a.last)[0];
+    if (!next) break;
+    const bytes = await getWithRetry(store, next.key, policy);
+    if (bytes === null) break;
+    const lines = splitLines(bytes);
+    if (lines.length !== next.last - next.first + 1) {
+      throw new LogCorruptError(`${next.key} holds ${lines.length} lines, its name says ${next.last - next.first + 1}`);
+    }
+    state.chunks.push({ ...next, bytes: bytes.byteLength, marks: marksOf(bytes, next.first), level: 0 });
+    lines.forEach((line, k) => {
+      tail.push({ seq: next.first + k, line });
+    });
+    state.lastSeq = next.last;
+  }
+  return { state, index, tail };
+}
+
+async function listChunksAfter(
+  store: ObjectStore,
+  seq: number,
+  policy: WritePolicy,
+): Promise<{ key: string; first: number; last: number }[]> {
+  const found: { key: string; first: number; last: number }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await withRetry(
+      CHUNK_PREFIX,
+      policy,
+      () => store.list(CHUNK_PREFIX, cursor ? { cursor } : { startAfter: chunksStartingAfter(seq) }),
+      6,
+    );
+    for (const object of page.objects) {
+      const range = parseChunkKey(object.key);
+      if (range && range.first > seq) found.push({ key: object.key, ...range });
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
+}

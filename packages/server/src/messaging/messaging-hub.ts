@@ -1,0 +1,155 @@
+import type { Envelope } from '@rfe/protocol';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Db } from '../db/database.ts';
+import type { ProjectsTable, SessionsTable } from '../db/schema.ts';
+import { upsertMessageLogSummary } from '../db/sessions.ts';
+import { type ObjectStore, scopedStore } from '../storage/index.ts';
+import type { FanOut } from './fan-out/fan-out.ts';
+import type { WritePolicy } from './log/durable-write.ts';
+import { sessionLogPrefix } from './log/layout.ts';
+import { Limiter } from './log/limiter.ts';
+import type { LogIndexFile } from './log/log-index.ts';
+import { LiveSession, type LiveSessionDeps } from './live-session.ts';
+import { type MessagingMetrics, messagingMetrics } from './metrics.ts';
+import type { MessagingSettings } from './settings.ts';
+
+export interface MessagingHubDeps {
+  db: Db;
+  logger: Logger;
+  registry: Registry;
+  settings: MessagingSettings;
+  fanOut: FanOut;
+  /** The project's object store; tests wrap it (faults, recording). */
+  storeFor: (project: ProjectsTable) => ObjectStore;
+  onRunnerMessages?: (sessionId: string, messages: Envelope[]) => void;
+}
+
+// How long shutdown waits for queued messages and a final index before giving up on storage.
+const CLOSE_DEADLINE_MS = 10_000;
+
+/**
+ * The sessions loaded in this process. Opening a session recovers its log from storage; a session
+ * nobody has used for `idleUnloadMs` is sealed (its chunks compacted into segments) and unloaded.
+ */
+export class MessagingHub {
+  readonly metrics: MessagingMetrics;
+  readonly settings: MessagingSettings;
+  readonly fanOut: FanOut;
+  readonly #deps: MessagingHubDeps;
+  readonly #sessions = new Map<string, LiveSession>();
+  readonly #opening = new Map<string, Promise<LiveSession>>();
+  readonly #unloading = new Map<string, Promise<void>>();
+  readonly #limiter: Limiter;
+  readonly #policy: WritePolicy;
+  readonly #sweeper: ReturnType<typeof setInterval>;
+  #stopped = false;
+  #lastRetryWarning = 0;
+
+  constructor(deps: MessagingHubDeps) {
+    this.#deps = deps;
+    this.settings = deps.settings;
+    this.fanOut = deps.fanOut;
+    this.metrics = messagingMetrics(deps.registry);
+    this.#limiter = new Limiter(deps.settings.compactionConcurrency);
+    this.#policy = {
+      baseMs: deps.settings.retryBaseMs,
+      maxMs: deps.settings.retryMaxMs,
+      stopped: () => this.#stopped,
+      onRetry: ({ key, attempt, error }) => {
+        this.metrics.storageRetries.inc();
+        if (Date.now() - this.#lastRetryWarning < 5000) return;
+        this.#lastRetryWarning = Date.now();
+        deps.logger.warn({ err: error, key, attempt }, 'message log storage call failed; retrying');
+      },
+    };
+    const sweepEvery = Math.max(1000, Math.min(60_000, deps.settings.idleUnloadMs / 2));
+    this.#sweeper = setInterval(() => this.#unloadIdle(), sweepEvery);
+    this.#sweeper.unref();
+  }
+
+  /** The live state of a session, loading it from storage on first use. */
+  async open(session: Pick<SessionsTable, 'id' | 'workspace_id'>, project: ProjectsTable): Promise<LiveSession> {
+    const loaded = this.#sessions.get(session.id);
+    if (loaded) return loaded;
+    let opening = this.#opening.get(session.id);
+    if (!opening) {
+      opening = this.#load(session, project).finally(() => this.#opening.delete(session.id));
+      this.#opening.set(session.id, opening);
+    }
+    return opening;
+  }
+
+  /** The session ended: compact its log now rather than when it is unloaded. */
+  async endSession(sessionId: string): Promise<void> {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return;
+    await session.sequencer.idle();
+    await session.log.seal();
+  }
+
+  get loadedSessions(): number {
+    return this.#sessions.size;
+  }
+
+  /** Stores what is queued and the indexes, then stops (storage retries end after a deadline). */
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    const deadline = setTimeout(() => {
+      this.#stopped = true;
+    }, CLOSE_DEADLINE_MS);
+    const sessions = [...this.#sessions.values()];
+    this.#sessions.clear();
+    await Promise.allSettled([...this.#unloading.values(), ...sessions.map((s) => s.unload(false))]);
+    this.#stopped = true;
+    clearTimeout(deadline);
+    await this.fanOut.close();
+  }
+
+  async #load(session: Pick<SessionsTable, 'id' | 'workspace_id'>, project: ProjectsTable): Promise<LiveSession> {
+    // The previous incarnation must have stored everything before a new one recovers from storage.
+    await this.#unloading.get(session.id);
+    const store = scopedStore(this.#deps.storeFor(project), sessionLogPrefix(session.workspace_id, session.id));
+    const location = sessionLogPrefix(session.workspace_id, session.id);
+    const deps: LiveSessionDeps = {
+      settings: this.settings,
+      metrics: this.metrics,
+      fanOut: this.fanOut,
+      policy: this.#policy,
+      limiter: this.#limiter,
+      logger: this.#deps.logger,
+      onIndexWritten: (file) => this.#recordSummary(session.id, location, file),
+      onRunnerMessages: (id, messages) => this.#deps.onRunnerMessages?.(id, messages),
+      onFailed: (failed) => {
+        if (this.#sessions.get(session.id) === failed) this.#sessions.delete(session.id);
+      },
+    };
+    const live = await LiveSession.open(session.id, store, deps);
+    this.#sessions.set(session.id, live);
+    return live;
+  }
+
+  #recordSummary(sessionId: string, location: string, file: LogIndexFile): void {
+    upsertMessageLogSummary(this.#deps.db, {
+      session_id: sessionId,
+      location,
+      message_count: file.messageCount,
+      last_seq: file.lastSeq,
+      segments: file.segments.length,
+      last_updated: file.lastUpdated,
+    }).catch((err: unknown) => this.#deps.logger.warn({ err, sessionId }, 'could not update the message log summary'));
+  }
+
+  #unloadIdle(): void {
+    const now = Date.now();
+    for (const [id, session] of this.#sessions) {
+      if (session.idleMs(now) < this.settings.idleUnloadMs) continue;
+      this.#sessions.delete(id);
+      const unloading = session
+        .unload(true)
+        .catch((err: unknown) => this.#deps.logger.warn({ err, sessionId: id }, 'unloading a session failed'))
+        .finally(() => this.#unloading.delete(id));
+      this.#unloading.set(id, unloading);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { Config } from '../config/config.ts';
+
+/** Tunables of messaging. The ones an operator may need are settings in config.ts; the rest are here. */
+export interface MessagingSettings {
+  /** Largest accepted frame (UTF-8 bytes); bigger content belongs in an artifact. */
+  maxFrameBytes: number;
+  /** Segments roll over at this size. */
+  segmentBytes: number;
+  /** Chunks merged per compaction step. */
+  mergeFanIn: number;
+  flushMessages: number;
+  flushBytes: number;
+  flushIntervalMs: number;
+  /** Per session: producers are paused while more than this waits for storage. */
+  maxPendingBytes: number;
+  /** Duplicate detection window (messages), and how much log tail is read to rebuild it after a restart. */
+  recentIds: number;
+  recentIdsRebuildBytes: number;
+  indexDebounceMs: number;
+  helloTimeoutMs: number;
+  /** WebSocket ping interval; a peer that has not answered the previous ping is dropped. */
+  pingIntervalMs: number;
+  /** A UI stream with more than this queued in its socket switches to replay from storage… */
+  slowSubscriberBytes: number;
+  /** …and reads the next page once the queue is below this. */
+  resumeBelowBytes: number;
+  replayPageMessages: number;
+  replayPageBytes: number;
+  /** A session without connections for this long is sealed (compacted) and unloaded. */
+  idleUnloadMs: number;
+  compactionConcurrency: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
+  maxFrameBytes: 1024 * 1024,
+  segmentBytes: 50 * 1000 * 1000,
+  mergeFanIn: 16,
+  flushMessages: 256,
+  flushBytes: 256 * 1024,
+  flushIntervalMs: 5,
+  maxPendingBytes: 8 * 1024 * 1024,
+  recentIds: 10_000,
+  recentIdsRebuildBytes: 16 * 1024 * 1024,
+  indexDebounceMs: 1000,
+  helloTimeoutMs: 10_000,
+  pingIntervalMs: 30_000,
+  slowSubscriberBytes: 1024 * 1024,
+  resumeBelowBytes: 256 * 1024,
+  replayPageMessages: 500,
+  replayPageBytes: 512 * 1024,
+  idleUnloadMs: 60_000,
+  compactionConcurrency: 2,
+  retryBaseMs: 20,
+  retryMaxMs: 2000,
+};
+
+export function messagingSettings(config: Config, overrides: Partial<MessagingSettings> = {}): MessagingSettings {
+  return {
+    ...DEFAULT_MESSAGING_SETTINGS,
+    maxFrameBytes: config.messageMaxFrameBytes,
+    segmentBytes: config.messageSegmentBytes,
+    ...overrides,
+  };
+}

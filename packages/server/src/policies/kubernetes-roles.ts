@@ -1,0 +1,61 @@
+import { AuthorizationV1Api, type KubeConfig, type V1SubjectAccessReview } from '@kubernetes/client-node';
+import type { ProjectsTable } from '../db/schema.ts';
+import type { User } from '../db/users.ts';
+import { UpstreamError } from '../errors.ts';
+import type { Role } from './capabilities.ts';
+import { clusterApiGroup, clusterCapabilities, roleProbes } from './cluster-capabilities.ts';
+import type { RoleResolver } from './role-resolver.ts';
+
+const CACHE_MS = 10_000;
+
+/**
+ * RBAC_MODE=kubernetes: the role is whatever the cluster's RBAC says, asked with SubjectAccessReviews in the
+ * project's namespace (bindings of the ambient-project-* ClusterRoles). Answers are cached for 10 s per
+ * user and namespace so a page load does not turn into dozens of reviews.
+ */
+export class KubernetesRoles implements RoleResolver {
+  private readonly api: AuthorizationV1Api;
+  private readonly cache = new Map<string, { role: Role | null; until: number }>();
+
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly opts: { userPrefix?: string; groupPrefix?: string; now?: () => number } = {},
+  ) {
+    this.api = kubeConfig.makeApiClient(AuthorizationV1Api);
+  }
+
+  async roleOf(project: ProjectsTable, user: User): Promise<Role | null> {
+    const now = this.opts.now?.() ?? Date.now();
+    const key = JSON.stringify([project.name, user.subject, user.groups]);
+    const hit = this.cache.get(key);
+    if (hit && hit.until > now) return hit.role;
+    let role: Role | null = null;
+    for (const [candidate, capability] of roleProbes) {
+      if (await this.allowed(project.name, user, capability)) {
+        role = candidate;
+        break;
+      }
+    }
+    this.cache.set(key, { role, until: now + CACHE_MS });
+    return role;
+  }
+
+  private async allowed(namespace: string, user: User, capability: keyof typeof clusterCapabilities): Promise<boolean> {
+    const { resource, subresource, verb } = clusterCapabilities[capability];
+    const body: V1SubjectAccessReview = {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: {
+        user: `${this.opts.userPrefix ?? ''}${user.subject}`,
+        groups: user.groups.map((g) => `${this.opts.groupPrefix ?? ''}${g}`),
+        resourceAttributes: { namespace, group: clusterApiGroup, resource, subresource, verb },
+      },
+    };
+    try {
+      const review = await this.api.createSubjectAccessReview({ body });
+      return review.status?.allowed === true && review.status.denied !== true;
+    } catch (err) {
+      throw new UpstreamError('kubernetes_unavailable', `Could not ask the Kubernetes API who may do what: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { roleOf } from '../db/projects.ts';
+import type { Db } from '../db/database.ts';
+import type { ProjectsTable } from '../db/schema.ts';
+import type { User } from '../db/users.ts';
+import type { Role } from './capabilities.ts';
+
+/** Where a user's role in a project comes from (RBAC_MODE): project members in the database, or the cluster. */
+export interface RoleResolver {
+  roleOf(project: ProjectsTable, user: User): Promise<Role | null>;
+}
+
+/** RBAC_MODE=database: the strongest of the user's direct and group memberships. */
+export class MemberRoles implements RoleResolver {
+  constructor(private readonly db: Db) {}
+
+  roleOf(project: ProjectsTable, user: User): Promise<Role | null> {
+    return roleOf(this.db, project.id, user);
+  }
+}

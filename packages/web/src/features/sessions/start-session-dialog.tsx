@@ -1,0 +1,139 @@
+import { type FormEvent, useState } from 'react';
+import { ADAPTERS, type Adapter } from '../../api/sessions.ts';
+import type { Workspace } from '../../api/workspaces.ts';
+import { Button } from '../../components/button.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { Checkbox, SelectField, TextArea, TextField } from '../../components/field.tsx';
+import { Notice } from '../../components/notice.tsx';
+import { navigate } from '../../router/history.ts';
+import { Link } from '../../router/link.tsx';
+import { paths } from '../../router/routes.ts';
+import { ForkSelector } from '../github/fork-selector.tsx';
+import { useGitHubStatus } from '../github/use-github.ts';
+import { formErrors } from '../projects/form-errors.ts';
+import { useStartSession } from './use-sessions.ts';
+
+export function StartSessionDialog({
+  project,
+  workspace,
+  open,
+  onClose,
+}: {
+  project: string;
+  workspace: Workspace;
+  open: boolean;
+  onClose: () => void;
+}) {
+  const upstream = `${workspace.upstream.owner}/${workspace.upstream.repo}`;
+  const github = useGitHubStatus();
+  const [fork, setFork] = useState<string>();
+  const [inputBranch, setInputBranch] = useState('');
+  const [outputBranch, setOutputBranch] = useState('');
+  const [adapter, setAdapter] = useState<Adapter>(ADAPTERS[0]);
+  const [prompt, setPrompt] = useState('');
+  const [directPush, setDirectPush] = useState(false);
+  const start = useStartSession(project, workspace.slug);
+  const errors = formErrors(start.error);
+  const notLinked = github.data && !github.data.linked;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    start.mutate(
+      {
+        ...(fork ? { fork } : { createFork: true }),
+        inputBranch: inputBranch.trim() || undefined,
+        outputBranch: outputBranch.trim() || undefined,
+        adapter,
+        prompt: prompt.trim(),
+        directPush: directPush || undefined,
+      },
+      {
+        onSuccess: (session) => {
+          onClose();
+          navigate(paths.session(project, session.id));
+        },
+      },
+    );
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Start a session"
+      description={`An agent works on ${upstream} and opens one pull request per changed repository.`}
+      wide
+    >
+      <form onSubmit={submit} noValidate className="space-y-4">
+        {notLinked && (
+          <Notice tone="warning" title="GitHub is not connected">
+            Sessions push to your forks as you.{' '}
+            <Link to={paths.github()} className="font-medium underline">
+              Connect GitHub
+            </Link>{' '}
+            first.
+          </Notice>
+        )}
+        {errors.form && <Notice tone="error">{errors.form}</Notice>}
+        <ForkSelector upstream={upstream} value={fork} onChange={setFork} />
+        {!fork && (
+          <p className="text-xs text-slate-600">
+            No fork chosen: one is created for you when the session pushes.
+          </p>
+        )}
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField
+            label="Input branch"
+            optional
+            placeholder={workspace.canonicalBranch}
+            value={inputBranch}
+            onChange={(e) => setInputBranch(e.target.value)}
+            error={errors.fields.inputBranch}
+          />
+          <TextField
+            label="Output branch"
+            optional
+            placeholder={`${workspace.canonicalBranch}/session-…`}
+            value={outputBranch}
+            onChange={(e) => setOutputBranch(e.target.value)}
+            error={errors.fields.outputBranch}
+          />
+        </div>
+        <SelectField
+          label="Adapter"
+          value={adapter}
+          onChange={(e) => setAdapter(e.target.value as Adapter)}
+          error={errors.fields.adapter}
+        >
+          {ADAPTERS.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </SelectField>
+        <TextArea
+          label="Prompt"
+          value={prompt}
+          onChange={(e) => setPrompt(e.target.value)}
+          error={errors.fields.prompt}
+          placeholder="What should the agent do?"
+          required
+        />
+        <Checkbox
+          label="Push directly instead of opening pull requests"
+          hint="Only works for repositories you can write to upstream; pull requests are the default."
+          checked={directPush}
+          onChange={(e) => setDirectPush(e.target.checked)}
+        />
+        <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">
+          <Button variant="ghost" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" busy={start.isPending} disabled={!prompt.trim()}>
+            Start session
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,172 @@
+import type { PersistedEnvelope } from '@rfe/protocol';
+import { Badge } from '../../components/badge.tsx';
+import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { DiffView } from './diff-view.tsx';
+import { RowFrame, Toggle } from './row-frame.tsx';
+
+const changeTone = { create: 'green', update: 'blue', delete: 'red', rename: 'purple' } as const;
+
+/** One message as a row, by type. Commands are rendered by CommandRowView. */
+export function MessageRowView({
+  message: m,
+  expanded,
+  onToggle,
+}: {
+  message: PersistedEnvelope;
+  expanded: boolean;
+  onToggle: (value: boolean) => void;
+}) {
+  const tone = m.level === 'error' ? 'error' : m.level === 'warn' ? 'warn' : undefined;
+  const frame = { ts: m.ts, seq: m.seq, tone } as const;
+  switch (m.type) {
+    case 'init':
+      return (
+        <RowFrame {...frame} icon="▶">
+          Runner {m.payload.runnerVersion} started with <strong>{m.payload.adapter}</strong> on{' '}
+          <code className="font-mono text-xs">
+            {m.payload.repo}@{m.payload.branch}
+          </code>
+        </RowFrame>
+      );
+    case 'log':
+      return (
+        <RowFrame {...frame} icon="·">
+          <p className="font-mono text-xs leading-5 break-words whitespace-pre-wrap text-slate-800">
+            {m.payload.text}
+          </p>
+        </RowFrame>
+      );
+    case 'file_change':
+      return (
+        <RowFrame {...frame} icon="±">
+          <div className="flex flex-wrap items-center gap-2">
+            {m.payload.diff ? (
+              <Toggle expanded={expanded} onToggle={() => onToggle(!expanded)}>
+                <code className="font-mono text-slate-900">{m.payload.path}</code>
+              </Toggle>
+            ) : (
+              <code className="font-mono text-slate-900">{m.payload.path}</code>
+            )}
+            <Badge tone={changeTone[m.payload.change]}>{m.payload.change}</Badge>
+            {m.payload.oldPath && (
+              <span className="font-mono text-xs text-slate-500">from {m.payload.oldPath}</span>
+            )}
+          </div>
+          {expanded && m.payload.diff && (
+            <div className="mt-1.5">
+              <DiffView diff={m.payload.diff} />
+            </div>
+          )}
+        </RowFrame>
+      );
+    case 'git_event':
+      return (
+        <RowFrame {...frame} icon="⎇">
+          <span className="font-medium">git {m.payload.action}</span>{' '}
+          <code className="font-mono text-xs">
+            {m.payload.repo} {m.payload.branch}
+          </code>
+          {m.payload.details && <span className="text-slate-600"> — {m.payload.details}</span>}
+        </RowFrame>
+      );
+    case 'pr_event':
+      return (
+        <RowFrame {...frame} icon="⇄">
+          Pull request <span className="font-medium">{m.payload.action}</span>:{' '}
+          <a
+            href={m.payload.url}
+            target="_blank"
+            rel="noreferrer"
+            className="font-mono text-indigo-700 hover:underline"
+          >
+            {m.payload.repo}#{m.payload.number}
+          </a>{' '}
+          <span className="font-mono text-xs text-slate-600">
+            {m.payload.head} → {m.payload.base}
+          </span>
+        </RowFrame>
+      );
+    case 'pr_intent':
+      return (
+        <RowFrame {...frame} icon="⇄">
+          Pull request requested on <code className="font-mono text-xs">{m.payload.repo}</code>:{' '}
+          {m.payload.title}{' '}
+          <span className="font-mono text-xs text-slate-600">
+            {m.payload.head} → {m.payload.base}
+          </span>
+        </RowFrame>
+      );
+    case 'tool_event': {
+      const detail = m.payload.action === 'start' ? m.payload.args : m.payload.result;
+      return (
+        <RowFrame {...frame} icon="⚙">
+          {detail === undefined ? (
+            <span>
+              Tool <code className="font-mono">{m.payload.name}</code>{' '}
+              {m.payload.action === 'start' ? 'started' : 'finished'}
+            </span>
+          ) : (
+            <Toggle expanded={expanded} onToggle={() => onToggle(!expanded)}>
+              Tool <code className="font-mono">{m.payload.name}</code>{' '}
+              {m.payload.action === 'start' ? 'started' : 'finished'}
+            </Toggle>
+          )}
+          {expanded && detail !== undefined && (
+            <ScrollRegion
+              label={`${m.payload.name} ${m.payload.action === 'start' ? 'arguments' : 'result'}`}
+              className="mt-1.5 max-h-72 overflow-auto rounded-md bg-slate-50 p-2 font-mono text-xs ring-1 ring-slate-200"
+            >
+              <pre className="font-mono">
+                {typeof detail === 'string' ? detail : JSON.stringify(detail, null, 2)}
+              </pre>
+            </ScrollRegion>
+          )}
+        </RowFrame>
+      );
+    }
+    case 'prompt':
+      return (
+        <RowFrame {...frame} icon="›">
+          <div className="rounded-lg bg-indigo-50 px-3 py-2 text-indigo-950">
+            <span className="text-xs font-medium text-indigo-700">Prompt</span>
+            <p className="whitespace-pre-wrap">{m.payload.text}</p>
+          </div>
+        </RowFrame>
+      );
+    case 'cancel':
+      return (
+        <RowFrame {...frame} icon="■" tone="warn">
+          Cancel requested{m.payload.reason && `: ${m.payload.reason}`}
+        </RowFrame>
+      );
+    case 'result':
+      return (
+        <RowFrame {...frame} icon="✓">
+          <div className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-emerald-950">
+            <p className="font-medium">Result</p>
+            <p className="whitespace-pre-wrap">{m.payload.summary}</p>
+            {m.payload.artifacts.length > 0 && (
+              <ul className="mt-1 list-disc pl-5 font-mono text-xs">
+                {m.payload.artifacts.map((a) => (
+                  <li key={a.path}>{a.path}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        </RowFrame>
+      );
+    case 'error':
+      return (
+        <RowFrame {...frame} icon="!" tone="error">
+          <span className="font-medium text-red-800">{m.payload.code}</span>{' '}
+          <span className="text-red-900">{m.payload.message}</span>
+        </RowFrame>
+      );
+    default:
+      return (
+        <RowFrame {...frame} icon="·">
+          <span className="text-slate-600">{m.type}</span>
+        </RowFrame>
+      );
+  }
+}
