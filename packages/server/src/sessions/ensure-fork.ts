@@ -39,7 +39,8 @@ export async function ensureFork(
   }
   let created;
   try {
-    created = await octokit.rest.repos.createFork({ ...upstream });
+    // Only the default branch: refs are paths, so a fork holding rfe/{slug} could not take rfe/{slug}/session-….
+    created = await octokit.rest.repos.createFork({ ...upstream, default_branch_only: true });
   } catch (err) {
     if (httpStatus(err) === 403 || httpStatus(err) === 404) {
       throw new AppError(403, 'fork_refused', `Your GitHub account cannot fork ${upstreamName}; ask its owners to allow forking or grant you access.`);

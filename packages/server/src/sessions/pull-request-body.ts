@@ -14,6 +14,8 @@ export function umbrellaBody(base: string, componentPrs: PrLinksTable[], skipped
     lines.push('', '## Component pull requests', '');
     for (const pr of componentPrs) lines.push(`- ${pr.repo}#${pr.number}: ${pr.url}`);
   }
+  // The runner lists what it skipped in its own text; add only what it did not mention.
+  skipped = skipped.filter((s) => !intro.includes(s.path));
   if (skipped.length) {
     lines.push('', '## Skipped submodules', '', 'This session could not read these optional submodules, so it did not change them:', '');
     for (const s of skipped) {

@@ -21,10 +21,10 @@ Break \`specs/{feature}/plan.md\` into \`specs/{feature}/tasks.md\` using \`.spe
 small, ordered, testable tasks, each naming the repository under \`repos/\` it changes. Mark tasks that can run
 in parallel with [P].
 `,
-  '.specify/templates/spec-template.md': `# Feature: {{FEATURE_NAME}}
+  '.specify/templates/spec-template.md': `# Feature: {{name}}
 
 ## Summary
-{{DESCRIPTION}}
+{{description}}
 
 ## Users and their needs
 - Who is affected, and what they need to be able to do.
@@ -38,7 +38,7 @@ in parallel with [P].
 ## Open questions
 - [NEEDS CLARIFICATION: …]
 `,
-  '.specify/templates/plan-template.md': `# Plan: {{FEATURE_NAME}}
+  '.specify/templates/plan-template.md': `# Plan: {{name}}
 
 ## Approach
 How the requirements in spec.md will be met.
@@ -52,7 +52,7 @@ How the requirements in spec.md will be met.
 ## Verification
 How each requirement is shown to hold.
 `,
-  '.specify/templates/tasks-template.md': `# Tasks: {{FEATURE_NAME}}
+  '.specify/templates/tasks-template.md': `# Tasks: {{name}}
 
 Conventions: [P] = can run in parallel. Each task names its repository.
 

@@ -83,7 +83,7 @@ export async function githubForkRoutes(app: FastifyInstance, ctx: AppContext): P
       const { token } = await github.broker.userAccessToken(user.id);
       const [owner, repo] = request.body.repo.split('/') as [string, string];
       const octokit = github.client.octokit({ token, scope: `user:${user.id}`, kind: 'user' });
-      const { data } = await octokit.rest.repos.createFork({ owner, repo }).catch((err: unknown) => fail(err, request.body.repo));
+      const { data } = await octokit.rest.repos.createFork({ owner, repo, default_branch_only: true }).catch((err: unknown) => fail(err, request.body.repo));
       await appendAudit(ctx.db, {
         actor: user.subject,
         action: 'github.fork.create',
