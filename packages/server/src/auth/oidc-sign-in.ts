@@ -78,7 +78,11 @@ export class OidcSignIn {
         idTokenExpected: true,
       });
     } catch (err) {
-      throw new BadRequestError(`The sign-in could not be completed: ${(err as Error).message}. Start again.`, undefined, 'oidc_failed');
+      throw new BadRequestError(
+        `The sign-in could not be completed: ${(err as Error).message}. Start again.`,
+        undefined,
+        'oidc_failed',
+      );
     }
     const idClaims = tokens.claims()!;
     const info = await oidc.fetchUserInfo(provider, tokens.access_token, idClaims.sub).catch(() => ({}));
@@ -88,7 +92,12 @@ export class OidcSignIn {
 
   private openFlow(cookie: string | undefined): Flow {
     const restart = 'Start the sign-in again from the sign-in page.';
-    if (!cookie) throw new BadRequestError(`No sign-in is in progress in this browser. ${restart}`, undefined, 'oidc_state');
+    if (!cookie)
+      throw new BadRequestError(
+        `No sign-in is in progress in this browser. ${restart}`,
+        undefined,
+        'oidc_state',
+      );
     let flow: Flow;
     try {
       flow = JSON.parse(this.secretBox.open(cookie, SEAL_CONTEXT)) as Flow;
@@ -96,7 +105,11 @@ export class OidcSignIn {
       throw new BadRequestError(`The sign-in state is invalid. ${restart}`, undefined, 'oidc_state');
     }
     if (flow.expiresAt <= Date.now()) {
-      throw new BadRequestError(`The sign-in took longer than 10 minutes. ${restart}`, undefined, 'oidc_state');
+      throw new BadRequestError(
+        `The sign-in took longer than 10 minutes. ${restart}`,
+        undefined,
+        'oidc_state',
+      );
     }
     return flow;
   }

@@ -50,7 +50,9 @@ describe('AUTH_MODE=proxy', () => {
   });
 
   it('a request without forwarded identity is anonymous (health checks still work), protected routes say 401', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/healthz', remoteAddress: '192.168.1.5' })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/healthz', remoteAddress: '192.168.1.5' })).statusCode,
+    ).toBe(200);
     expect((await me('10.1.2.3', {})).statusCode).toBe(401);
   });
 
@@ -88,13 +90,23 @@ describe('AUTH_MODE=proxy', () => {
 
   it('API tokens keep working alongside the proxy (CLI and automation)', async () => {
     await me('10.1.2.3');
-    const res = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: await t.as('dana'), remoteAddress: '192.168.1.5' });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/auth/me',
+      headers: await t.as('dana'),
+      remoteAddress: '192.168.1.5',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().subject).toBe('dana');
   });
 
   it('dev login is not available', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/dev-login', payload: { user: 'alice' }, remoteAddress: '10.0.0.1' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/dev-login',
+      payload: { user: 'alice' },
+      remoteAddress: '10.0.0.1',
+    });
     expect(res.statusCode).toBe(404);
   });
 });

@@ -35,7 +35,9 @@ export class ProxyIdentity {
     const peer = request.raw.socket.remoteAddress;
     if (!this.trusted(peer)) {
       request.log.warn({ peer }, 'forwarded identity headers from an untrusted address');
-      throw new UnauthenticatedError('Forwarded identity headers are only accepted from the configured proxy.');
+      throw new UnauthenticatedError(
+        'Forwarded identity headers are only accepted from the configured proxy.',
+      );
     }
     if (!subject) throw new UnauthenticatedError('The proxy forwarded no X-Forwarded-User.');
     const email = single(request.headers[proxyHeaders.email]) ?? '';

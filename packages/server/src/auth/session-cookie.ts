@@ -7,7 +7,12 @@ import { SESSION_COOKIE } from '../http/principal.ts';
 export const SESSION_TTL_MS = 12 * 3600_000;
 
 export function cookieOptions(config: Config) {
-  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: (config.publicUrl ?? '').startsWith('https:') };
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: (config.publicUrl ?? '').startsWith('https:'),
+  };
 }
 
 /** Signs the user in on this browser: a signed, self-expiring cookie naming the user id. */

@@ -65,7 +65,7 @@ export const settings = {
     env: 'RUNNER_LAUNCHER',
   },
   kubeconfig: {
-    ...optionalText('Kubeconfig file(s) for RUNNER_LAUNCHER=kubernetes; ~/.kube/config, then the in-cluster service account, when unset'),
+    ...optionalText('Kubeconfig file(s) for RUNNER_LAUNCHER=kubernetes and RBAC_MODE=kubernetes; ~/.kube/config, then the in-cluster service account, when unset'),
     env: 'KUBECONFIG',
   },
   k8sNamespacePrefix: { ...text('Project namespace = this prefix + the project name (RUNNER_LAUNCHER=kubernetes)', 'rfe-'), env: 'K8S_NAMESPACE_PREFIX' },

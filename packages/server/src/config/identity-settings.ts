@@ -30,43 +30,61 @@ const addressList = (describe: string, fallback: string[]): Setting<string[]> =>
 export const identitySettings = {
   oidcIssuer: { ...url('OIDC issuer URL (AUTH_MODE=oidc)', ['http:', 'https:']), env: 'OIDC_ISSUER' },
   oidcClientId: { ...optionalText('OIDC client id (AUTH_MODE=oidc)'), env: 'OIDC_CLIENT_ID' },
-  oidcClientSecret: { ...optionalText('OIDC client secret; unset for a public client'), env: 'OIDC_CLIENT_SECRET' },
+  oidcClientSecret: {
+    ...optionalText('OIDC client secret; unset for a public client'),
+    env: 'OIDC_CLIENT_SECRET',
+  },
   oidcRedirectUrl: {
     ...url('OIDC redirect URL (default PUBLIC_URL/api/auth/oidc/callback)', ['http:', 'https:']),
     env: 'OIDC_REDIRECT_URL',
   },
-  oidcScopes: { ...text('OIDC scopes to request (add "groups" if your provider offers it)', 'openid profile email'), env: 'OIDC_SCOPES' },
-  oidcGroupsClaim: { ...text('Claim holding the user\'s groups', 'groups'), env: 'OIDC_GROUPS_CLAIM' },
+  oidcScopes: {
+    ...text('OIDC scopes to request (add "groups" if your provider offers it)', 'openid profile email'),
+    env: 'OIDC_SCOPES',
+  },
+  oidcGroupsClaim: { ...text("Claim holding the user's groups", 'groups'), env: 'OIDC_GROUPS_CLAIM' },
   trustedProxies: {
-    ...addressList('Addresses (IPs or CIDRs) whose X-Forwarded-User/Email/Groups are trusted (AUTH_MODE=proxy)', [
-      '127.0.0.1',
-      '::1',
-    ]),
+    ...addressList(
+      'Addresses (IPs or CIDRs) whose X-Forwarded-User/Email/Groups are trusted (AUTH_MODE=proxy)',
+      ['127.0.0.1', '::1'],
+    ),
     env: 'TRUSTED_PROXIES',
   },
   rbacMode: {
-    ...oneOf('Where project roles come from: project members in the database, or Kubernetes RBAC', 'database', [
+    ...oneOf(
+      'Where project roles come from: project members in the database, or Kubernetes RBAC',
       'database',
-      'kubernetes',
-    ] as const),
+      ['database', 'kubernetes'] as const,
+    ),
     env: 'RBAC_MODE',
   },
-  kubeconfig: {
-    ...optionalText('Kubeconfig file for RBAC_MODE=kubernetes (the pod\'s service account when unset)'),
-    env: 'KUBECONFIG',
+  kubeUserPrefix: {
+    ...text("Prefix of user names in SubjectAccessReviews (the API server's --oidc-username-prefix)", ''),
+    env: 'KUBE_USER_PREFIX',
   },
-  kubeUserPrefix: { ...text('Prefix of user names in SubjectAccessReviews (the API server\'s --oidc-username-prefix)', ''), env: 'KUBE_USER_PREFIX' },
-  kubeGroupPrefix: { ...text('Prefix of group names in SubjectAccessReviews (--oidc-groups-prefix)', ''), env: 'KUBE_GROUP_PREFIX' },
+  kubeGroupPrefix: {
+    ...text('Prefix of group names in SubjectAccessReviews (--oidc-groups-prefix)', ''),
+    env: 'KUBE_GROUP_PREFIX',
+  },
 } satisfies Record<string, Setting<unknown>>;
 
 /** The GitHub App the platform acts as when GITHUB_MODE=github (the bundled forge brings its own). */
 export const githubAppSettings = {
-  githubWebUrl: { ...url('GitHub web URL when GITHUB_MODE=github (e.g. https://github.com)', ['http:', 'https:']), env: 'GITHUB_WEB_URL' },
+  githubWebUrl: {
+    ...url('GitHub web URL when GITHUB_MODE=github (e.g. https://github.com)', ['http:', 'https:']),
+    env: 'GITHUB_WEB_URL',
+  },
   githubAppId: { ...optionalText('GitHub App id'), env: 'GITHUB_APP_ID' },
   githubAppSlug: { ...optionalText('GitHub App slug (its URL name)'), env: 'GITHUB_APP_SLUG' },
-  githubAppPrivateKeyFile: { ...optionalText('File holding the GitHub App private key (PEM)'), env: 'GITHUB_APP_PRIVATE_KEY_FILE' },
+  githubAppPrivateKeyFile: {
+    ...optionalText('File holding the GitHub App private key (PEM)'),
+    env: 'GITHUB_APP_PRIVATE_KEY_FILE',
+  },
   githubAppClientId: { ...optionalText('GitHub App OAuth client id'), env: 'GITHUB_APP_CLIENT_ID' },
-  githubAppClientSecret: { ...optionalText('GitHub App OAuth client secret'), env: 'GITHUB_APP_CLIENT_SECRET' },
+  githubAppClientSecret: {
+    ...optionalText('GitHub App OAuth client secret'),
+    env: 'GITHUB_APP_CLIENT_SECRET',
+  },
   githubAppWebhookSecret: { ...optionalText('GitHub App webhook secret'), env: 'GITHUB_APP_WEBHOOK_SECRET' },
 } satisfies Record<string, Setting<unknown>>;
 
@@ -78,7 +96,10 @@ export function checkIdentityCombinations(config: Config): void {
     if (!config.oidcClientId) throw new ConfigError('OIDC_CLIENT_ID', 'is required when AUTH_MODE=oidc.');
     const issuer = new URL(config.oidcIssuer);
     if (issuer.protocol === 'http:' && !loopbackHosts.has(issuer.hostname)) {
-      throw new ConfigError('OIDC_ISSUER', 'must use https unless the provider runs on this machine (loopback).');
+      throw new ConfigError(
+        'OIDC_ISSUER',
+        'must use https unless the provider runs on this machine (loopback).',
+      );
     }
   }
   if (config.githubMode === 'github') {
@@ -93,6 +114,7 @@ export function checkIdentityCombinations(config: Config): void {
     for (const [key, env] of required) {
       if (!config[key]) throw new ConfigError(env, 'is required when GITHUB_MODE=github.');
     }
-    if (!/^\d+$/.test(config.githubAppId!)) throw new ConfigError('GITHUB_APP_ID', 'must be the App\'s numeric id.');
+    if (!/^\d+$/.test(config.githubAppId!))
+      throw new ConfigError('GITHUB_APP_ID', "must be the App's numeric id.");
   }
 }

@@ -25,7 +25,11 @@ const toLink = (r: GithubLinksTable): GithubLink => ({
 });
 
 export async function findGithubLink(db: Db, userId: string): Promise<GithubLink | null> {
-  const row = await db.selectFrom('github_links').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('github_links')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return row ? toLink(row) : null;
 }
 

@@ -76,7 +76,11 @@ export function attachGithub(ctx: AppContext, settings: GithubSettings): GithubS
 
 export function requireGithub(ctx: AppContext): GithubServices {
   if (!ctx.github) {
-    throw new AppError(503, 'github_unavailable', 'No Git host is connected to the platform yet; try again shortly or check GITHUB_MODE.');
+    throw new AppError(
+      503,
+      'github_unavailable',
+      'No Git host is connected to the platform yet; try again shortly or check GITHUB_MODE.',
+    );
   }
   return ctx.github;
 }

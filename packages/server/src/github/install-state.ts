@@ -15,15 +15,33 @@ export function signInstallState(sessionSecret: string, userId: string, now = Da
 }
 
 /** Throws a 400 saying what is wrong with the state: forged, expired, or started by another user. */
-export function verifyInstallState(sessionSecret: string, state: string | undefined, userId: string, now = Date.now()): void {
+export function verifyInstallState(
+  sessionSecret: string,
+  state: string | undefined,
+  userId: string,
+  now = Date.now(),
+): void {
   const again = 'Start again from "Connect GitHub".';
-  if (!state) throw new BadRequestError(`The GitHub callback carries no state. ${again}`, undefined, 'github_state_invalid');
+  if (!state)
+    throw new BadRequestError(
+      `The GitHub callback carries no state. ${again}`,
+      undefined,
+      'github_state_invalid',
+    );
   const verified = verifySignedValue(keyOf(sessionSecret), state, now);
   if (!verified.ok) {
     if (verified.reason === 'expired') {
-      throw new BadRequestError(`The GitHub link request expired (it is valid for 10 minutes). ${again}`, undefined, 'github_state_expired');
+      throw new BadRequestError(
+        `The GitHub link request expired (it is valid for 10 minutes). ${again}`,
+        undefined,
+        'github_state_expired',
+      );
     }
-    throw new BadRequestError(`The GitHub callback state is not one this server issued. ${again}`, undefined, 'github_state_invalid');
+    throw new BadRequestError(
+      `The GitHub callback state is not one this server issued. ${again}`,
+      undefined,
+      'github_state_invalid',
+    );
   }
   let boundTo: unknown;
   try {
@@ -33,7 +51,7 @@ export function verifyInstallState(sessionSecret: string, state: string | undefi
   }
   if (boundTo !== userId) {
     throw new BadRequestError(
-      `This GitHub link request was started by another user; sign in as yourself and ${again.toLowerCase()}`,
+      `This GitHub link request was started by another user; sign in as yourself. ${again}`,
       undefined,
       'github_state_foreign',
     );

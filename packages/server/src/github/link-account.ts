@@ -30,13 +30,19 @@ export async function linkGithubAccount(
       'github_code_invalid',
     );
   }
-  const octokit = github.client.octokit({ token: tokens.accessToken, scope: `user:${user.id}`, kind: 'user' });
+  const octokit = github.client.octokit({
+    token: tokens.accessToken,
+    scope: `user:${user.id}`,
+    kind: 'user',
+  });
   let login: string;
   let githubUserId: number;
   let installationIds: number[];
   try {
     ({ login, id: githubUserId } = (await octokit.rest.users.getAuthenticated()).data);
-    const installations = await octokit.paginate(octokit.rest.apps.listInstallationsForAuthenticatedUser, { per_page: 100 });
+    const installations = await octokit.paginate(octokit.rest.apps.listInstallationsForAuthenticatedUser, {
+      per_page: 100,
+    });
     installationIds = installations.map((i) => i.id);
   } catch (err) {
     const { message } = describeGithubError(err);
@@ -48,7 +54,11 @@ export async function linkGithubAccount(
       action: 'github.link',
       target: `github:${login}`,
       outcome: 'denied',
-      details: { host: github.host, claimedInstallationId: callback.installationId, reason: 'installation not accessible to the user' },
+      details: {
+        host: github.host,
+        claimedInstallationId: callback.installationId,
+        reason: 'installation not accessible to the user',
+      },
     });
     throw new ForbiddenError(
       `Installation ${callback.installationId} does not belong to GitHub user ${login}; install the App on your own account and try again.`,
@@ -61,7 +71,9 @@ export async function linkGithubAccount(
     login,
     installationIds,
     host: github.host,
-    refreshTokenSealed: tokens.refreshToken ? ctx.secretBox.seal(tokens.refreshToken, refreshSealContext(user.id)) : null,
+    refreshTokenSealed: tokens.refreshToken
+      ? ctx.secretBox.seal(tokens.refreshToken, refreshSealContext(user.id))
+      : null,
     refreshExpiresAt: tokens.refreshExpiresAt ? new Date(tokens.refreshExpiresAt).toISOString() : null,
   });
   github.broker.rememberUserToken(user.id, login, tokens.accessToken, tokens.expiresAt);

@@ -26,7 +26,6 @@ export function appOctokit(settings: GithubSettings, logger?: Logger): Octokit {
   });
 }
 
-
 /** Status and GitHub's message of a failed request; never the request (its headers carry the credential). */
 export function describeGithubError(err: unknown): { status: number | undefined; message: string } {
   const e = err as { status?: number; response?: { data?: { message?: string } }; message?: string };

@@ -65,13 +65,22 @@ export const refreshSealContext = (userId: string) => `github-refresh:${userId}`
  */
 export class TokenBroker {
   private readonly installationTokens = new Map<string, CachedToken>();
-  private readonly userTokens = new Map<string, { token: string; expiresAt: number | undefined; login: string }>();
+  private readonly userTokens = new Map<
+    string,
+    { token: string; expiresAt: number | undefined; login: string }
+  >();
   private readonly minting = new SingleFlight<CachedToken>();
   private readonly refreshing = new SingleFlight<UserAccessToken>();
   private app?: Octokit;
 
   constructor(
-    private readonly deps: { settings: GithubSettings; db: Db; secretBox: SecretBox; logger: Logger; now?: () => number },
+    private readonly deps: {
+      settings: GithubSettings;
+      db: Db;
+      secretBox: SecretBox;
+      logger: Logger;
+      now?: () => number;
+    },
   ) {}
 
   async mintInstallationToken(request: MintRequest): Promise<InstallationToken> {
@@ -101,7 +110,11 @@ export class TokenBroker {
   async userAccessToken(userId: string): Promise<UserAccessToken> {
     const hit = this.userTokens.get(userId);
     if (hit && (hit.expiresAt === undefined || hit.expiresAt - this.now() > USER_TOKEN_MARGIN_MS)) {
-      return { token: hit.token, login: hit.login, expiresAt: hit.expiresAt ? new Date(hit.expiresAt).toISOString() : null };
+      return {
+        token: hit.token,
+        login: hit.login,
+        expiresAt: hit.expiresAt ? new Date(hit.expiresAt).toISOString() : null,
+      };
     }
     return this.refreshing.run(userId, () => this.refreshUser(userId));
   }
@@ -117,7 +130,12 @@ export class TokenBroker {
 
   private async mint(key: string, installationId: number, scope: NormalizedScope): Promise<CachedToken> {
     this.app ??= appOctokit(this.deps.settings, this.deps.logger);
-    let data: { token: string; expires_at: string; permissions?: Record<string, string>; repositories?: { full_name: string }[] };
+    let data: {
+      token: string;
+      expires_at: string;
+      permissions?: Record<string, string>;
+      repositories?: { full_name: string }[];
+    };
     try {
       ({ data } = await this.app.request('POST /app/installations/{installation_id}/access_tokens', {
         installation_id: installationId,
@@ -128,7 +146,9 @@ export class TokenBroker {
       const { status, message } = describeGithubError(err);
       const what = `an installation token for ${scope.repositories.join(', ')} on installation ${installationId}`;
       if (status && status >= 400 && status < 500) {
-        throw new UnprocessableError('github_token_refused', `GitHub refused ${what}: ${message}`, { status });
+        throw new UnprocessableError('github_token_refused', `GitHub refused ${what}: ${message}`, {
+          status,
+        });
       }
       throw new UpstreamError('github_unreachable', `Could not mint ${what}: ${message}`);
     }
@@ -148,17 +168,29 @@ export class TokenBroker {
     const link = await findGithubLink(db, userId);
     if (!link) throw new ConflictError('Connect your GitHub account first.', undefined, 'github_not_linked');
     const relink = () =>
-      new ConflictError('Your GitHub authorization has expired or was revoked; connect GitHub again.', undefined, 'github_relink_required');
+      new ConflictError(
+        'Your GitHub authorization has expired or was revoked; connect GitHub again.',
+        undefined,
+        'github_relink_required',
+      );
     if (!link.refreshTokenSealed) throw relink();
     let tokens: Awaited<ReturnType<typeof refreshUserTokens>>;
     try {
-      tokens = await refreshUserTokens(settings, secretBox.open(link.refreshTokenSealed, refreshSealContext(userId)), this.now());
+      tokens = await refreshUserTokens(
+        settings,
+        secretBox.open(link.refreshTokenSealed, refreshSealContext(userId)),
+        this.now(),
+      );
     } catch (err) {
       if (err instanceof OAuthGrantError) throw relink();
       throw err;
     }
-    const rotated = tokens.refreshToken ? secretBox.seal(tokens.refreshToken, refreshSealContext(userId)) : link.refreshTokenSealed;
-    const rotatedExpiry = tokens.refreshExpiresAt ? new Date(tokens.refreshExpiresAt).toISOString() : link.refreshExpiresAt;
+    const rotated = tokens.refreshToken
+      ? secretBox.seal(tokens.refreshToken, refreshSealContext(userId))
+      : link.refreshTokenSealed;
+    const rotatedExpiry = tokens.refreshExpiresAt
+      ? new Date(tokens.refreshExpiresAt).toISOString()
+      : link.refreshExpiresAt;
     await updateGithubRefreshToken(db, userId, rotated, rotatedExpiry);
     this.rememberUserToken(userId, link.login, tokens.accessToken, tokens.expiresAt);
     const expiresAt = tokens.expiresAt ? new Date(tokens.expiresAt).toISOString() : null;
@@ -174,7 +206,8 @@ export class TokenBroker {
 
   private dropExpired(): void {
     const now = this.now();
-    for (const [key, entry] of this.installationTokens) if (entry.expiresAt <= now) this.installationTokens.delete(key);
+    for (const [key, entry] of this.installationTokens)
+      if (entry.expiresAt <= now) this.installationTokens.delete(key);
   }
 
   private now(): number {
@@ -194,9 +227,16 @@ function normalizeScope(request: MintRequest): NormalizedScope {
     throw new BadRequestError('An installation token must be narrowed to between 1 and 500 repositories.');
   }
   const badName = repositories.find((r) => !/^[A-Za-z0-9._-]{1,100}$/.test(r));
-  if (badName) throw new BadRequestError(`"${badName}" is not a repository name (give names within the installation's account).`);
-  const entries = Object.entries(request.permissions).filter(([, level]) => level !== undefined) as [string, PermissionLevel][];
-  if (entries.length === 0) throw new BadRequestError('An installation token must name the permissions it needs.');
+  if (badName)
+    throw new BadRequestError(
+      `"${badName}" is not a repository name (give names within the installation's account).`,
+    );
+  const entries = Object.entries(request.permissions).filter(([, level]) => level !== undefined) as [
+    string,
+    PermissionLevel,
+  ][];
+  if (entries.length === 0)
+    throw new BadRequestError('An installation token must name the permissions it needs.');
   for (const [name, level] of entries) {
     if (!knownPermissions.has(name) || !['read', 'write'].includes(level)) {
       throw new BadRequestError(`Permission ${name}: ${level} is not one the platform asks for.`);

@@ -10,7 +10,10 @@ export interface UserTokens {
 }
 
 export class OAuthGrantError extends Error {
-  constructor(readonly error: string, description: string) {
+  constructor(
+    readonly error: string,
+    description: string,
+  ) {
     super(`${error}: ${description}`);
   }
 }
@@ -21,24 +24,42 @@ export function exchangeCode(settings: GithubSettings, code: string, now = Date.
 }
 
 /** A fresh user access token; GitHub rotates the refresh token, so the returned one replaces the old. */
-export function refreshUserTokens(settings: GithubSettings, refreshToken: string, now = Date.now()): Promise<UserTokens> {
+export function refreshUserTokens(
+  settings: GithubSettings,
+  refreshToken: string,
+  now = Date.now(),
+): Promise<UserTokens> {
   return tokenRequest(settings, { grant_type: 'refresh_token', refresh_token: refreshToken }, now);
 }
 
-async function tokenRequest(settings: GithubSettings, grant: Record<string, string>, now: number): Promise<UserTokens> {
+async function tokenRequest(
+  settings: GithubSettings,
+  grant: Record<string, string>,
+  now: number,
+): Promise<UserTokens> {
   let body: Record<string, unknown>;
   try {
     const res = await fetch(new URL('/login/oauth/access_token', settings.webUrl), {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: settings.app.clientId, client_secret: settings.app.clientSecret, ...grant }),
+      body: JSON.stringify({
+        client_id: settings.app.clientId,
+        client_secret: settings.app.clientSecret,
+        ...grant,
+      }),
     });
     body = (await res.json()) as Record<string, unknown>;
   } catch (err) {
-    throw new UpstreamError('github_unreachable', `GitHub's token endpoint could not be reached: ${(err as Error).message}`);
+    throw new UpstreamError(
+      'github_unreachable',
+      `GitHub's token endpoint could not be reached: ${(err as Error).message}`,
+    );
   }
   if (typeof body.access_token !== 'string') {
-    throw new OAuthGrantError(String(body.error ?? 'unknown_error'), String(body.error_description ?? 'no access token returned'));
+    throw new OAuthGrantError(
+      String(body.error ?? 'unknown_error'),
+      String(body.error_description ?? 'no access token returned'),
+    );
   }
   const seconds = (v: unknown) => (typeof v === 'number' ? now + v * 1000 : undefined);
   return {

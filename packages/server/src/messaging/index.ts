@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import type { ObjectStore } from '../storage/index.ts';
 import { createFanOut } from './fan-out/create-fan-out.ts';
 import { RedisFanOut } from './fan-out/redis-fan-out.ts';
 import { MessagingHub } from './messaging-hub.ts';
@@ -14,8 +15,9 @@ export type { MessagingSettings } from './settings.ts';
 export async function createMessagingHub(
   ctx: Pick<AppContext, 'config' | 'db' | 'logger' | 'metrics' | 'projectStores'> & Partial<Pick<AppContext, 'sessions'>>,
   overrides: Partial<MessagingSettings> = {},
+  options: { wrapStore?: (store: ObjectStore) => ObjectStore; redisUrl?: string } = {},
 ): Promise<MessagingHub> {
-  const fanOut = createFanOut(ctx.config.redisUrl, ctx.logger);
+  const fanOut = createFanOut(options.redisUrl ?? ctx.config.redisUrl, ctx.logger);
   if (fanOut instanceof RedisFanOut) await fanOut.ready();
   return new MessagingHub({
     db: ctx.db,
@@ -23,7 +25,10 @@ export async function createMessagingHub(
     registry: ctx.metrics.registry,
     settings: messagingSettings(ctx.config, overrides),
     fanOut,
-    storeFor: (project) => ctx.projectStores.storeFor(project),
+    storeFor: (project) => {
+      const store = ctx.projectStores.storeFor(project);
+      return options.wrapStore ? options.wrapStore(store) : store;
+    },
     onRunnerMessages: (sessionId, messages) => ctx.sessions?.onRunnerMessages(sessionId, messages),
   });
 }

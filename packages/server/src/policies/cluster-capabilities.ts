@@ -40,4 +40,5 @@ export const roleProbes: [Role, ProjectCapability][] = [
 ];
 
 /** `resource` or `resource/subresource`, as RBAC rules spell it. */
-export const ruleResource = (a: ClusterAttributes): string => (a.subresource ? `${a.resource}/${a.subresource}` : a.resource);
+export const ruleResource = (a: ClusterAttributes): string =>
+  a.subresource ? `${a.resource}/${a.subresource}` : a.resource;

@@ -1,14 +1,15 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
+import { loadKubeConfig } from '../launchers/kubernetes/from-config.ts';
 import { KubernetesRoles } from './kubernetes-roles.ts';
 import { MemberRoles, type RoleResolver } from './role-resolver.ts';
 
-/** The one place RBAC_MODE is read. */
+/** The one place RBAC_MODE is read. The cluster is reached with the same KUBECONFIG the launcher uses. */
 export function createRoleResolver(config: Config, db: Db): RoleResolver {
   if (config.rbacMode === 'database') return new MemberRoles(db);
-  const kubeConfig = new KubeConfig();
-  if (config.kubeconfig) kubeConfig.loadFromFile(config.kubeconfig);
-  else kubeConfig.loadFromCluster();
-  return new KubernetesRoles(kubeConfig, { userPrefix: config.kubeUserPrefix, groupPrefix: config.kubeGroupPrefix });
+  return new KubernetesRoles(loadKubeConfig(config.kubeconfig), {
+    namespacePrefix: config.k8sNamespacePrefix,
+    userPrefix: config.kubeUserPrefix,
+    groupPrefix: config.kubeGroupPrefix,
+  });
 }

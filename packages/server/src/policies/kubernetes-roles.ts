@@ -2,6 +2,7 @@ import { AuthorizationV1Api, type KubeConfig, type V1SubjectAccessReview } from 
 import type { ProjectsTable } from '../db/schema.ts';
 import type { User } from '../db/users.ts';
 import { UpstreamError } from '../errors.ts';
+import { projectNamespace } from '../launchers/kubernetes/names.ts';
 import type { Role } from './capabilities.ts';
 import { clusterApiGroup, clusterCapabilities, roleProbes } from './cluster-capabilities.ts';
 import type { RoleResolver } from './role-resolver.ts';
@@ -10,7 +11,7 @@ const CACHE_MS = 10_000;
 
 /**
  * RBAC_MODE=kubernetes: the role is whatever the cluster's RBAC says, asked with SubjectAccessReviews in the
- * project's namespace (bindings of the ambient-project-* ClusterRoles). Answers are cached for 10 s per
+ * project's namespace (K8S_NAMESPACE_PREFIX + name, as the launcher names it) (bindings of the ambient-project-* ClusterRoles). Answers are cached for 10 s per
  * user and namespace so a page load does not turn into dozens of reviews.
  */
 export class KubernetesRoles implements RoleResolver {
@@ -19,7 +20,12 @@ export class KubernetesRoles implements RoleResolver {
 
   constructor(
     kubeConfig: KubeConfig,
-    private readonly opts: { userPrefix?: string; groupPrefix?: string; now?: () => number } = {},
+    private readonly opts: {
+      namespacePrefix?: string;
+      userPrefix?: string;
+      groupPrefix?: string;
+      now?: () => number;
+    } = {},
   ) {
     this.api = kubeConfig.makeApiClient(AuthorizationV1Api);
   }
@@ -30,8 +36,9 @@ export class KubernetesRoles implements RoleResolver {
     const hit = this.cache.get(key);
     if (hit && hit.until > now) return hit.role;
     let role: Role | null = null;
-    for (const [candidate, capability] of roleProbes) {
-      if (await this.allowed(project.name, user, capability)) {
+    const namespace = this.namespaceOf(project.name);
+    for (const [candidate, capability] of namespace ? roleProbes : []) {
+      if (await this.allowed(namespace!, user, capability)) {
         role = candidate;
         break;
       }
@@ -40,7 +47,20 @@ export class KubernetesRoles implements RoleResolver {
     return role;
   }
 
-  private async allowed(namespace: string, user: User, capability: keyof typeof clusterCapabilities): Promise<boolean> {
+  /** The namespace the launcher uses for the project; null when prefix + name is no valid namespace name. */
+  private namespaceOf(projectName: string): string | null {
+    try {
+      return projectNamespace(this.opts.namespacePrefix ?? '', projectName);
+    } catch {
+      return null;
+    }
+  }
+
+  private async allowed(
+    namespace: string,
+    user: User,
+    capability: keyof typeof clusterCapabilities,
+  ): Promise<boolean> {
     const { resource, subresource, verb } = clusterCapabilities[capability];
     const body: V1SubjectAccessReview = {
       apiVersion: 'authorization.k8s.io/v1',
@@ -55,7 +75,10 @@ export class KubernetesRoles implements RoleResolver {
       const review = await this.api.createSubjectAccessReview({ body });
       return review.status?.allowed === true && review.status.denied !== true;
     } catch (err) {
-      throw new UpstreamError('kubernetes_unavailable', `Could not ask the Kubernetes API who may do what: ${(err as Error).message}`);
+      throw new UpstreamError(
+        'kubernetes_unavailable',
+        `Could not ask the Kubernetes API who may do what: ${(err as Error).message}`,
+      );
     }
   }
 }

@@ -3,7 +3,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../../test/support/test-app.ts';
 import { createApiToken, upsertUser } from '../db/users.ts';
 import { registeredRoutes } from '../http/route-registry.ts';
-import { isProjectCapability, projectCapabilities, type Role, type RouteAccess, roleGrants } from './capabilities.ts';
+import {
+  isProjectCapability,
+  projectCapabilities,
+  type Role,
+  type RouteAccess,
+  roleGrants,
+} from './capabilities.ts';
 
 /**
  * Every registered route × {anonymous, non-member, view, edit, admin, runner} against SPEC §7. The matrix is
@@ -17,12 +23,17 @@ const callers: Caller[] = ['anonymous', 'non-member', 'view', 'edit', 'admin', '
 const RUNNER_SESSION = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const PLACEHOLDER = RUNNER_SESSION;
 
-const headers: Record<Caller, Record<string, string>> = {
+const headers: Partial<Record<Caller, Record<string, string>>> = {
   anonymous: {},
   runner: { authorization: `Bearer ${t.ctx.runnerTokens.issue(RUNNER_SESSION)}` },
-} as Record<Caller, Record<string, string>>;
+};
 for (const c of ['non-member', 'view', 'edit', 'admin'] as const) {
-  const user = await upsertUser(t.ctx.db, { subject: `matrix-${c}`, name: c, email: `${c}@example.test`, groups: [] });
+  const user = await upsertUser(t.ctx.db, {
+    subject: `matrix-${c}`,
+    name: c,
+    email: `${c}@example.test`,
+    groups: [],
+  });
   headers[c] = { authorization: `Bearer ${(await createApiToken(t.ctx.db, user.id, 'matrix')).token}` };
 }
 
@@ -35,7 +46,11 @@ interface Case {
 const cases: Case[] = registeredRoutes(t.app).flatMap((route: RouteOptions) =>
   ([route.method].flat() as HTTPMethods[])
     .filter((m) => m !== 'HEAD') // HEAD shares its GET route's options
-    .map((method) => ({ method, url: route.url, access: (route.config as { access?: RouteAccess } | undefined)?.access! })),
+    .map((method) => ({
+      method,
+      url: route.url,
+      access: (route.config as { access: RouteAccess }).access, // route-coverage.test.ts guarantees it
+    })),
 );
 
 let projectCount = 0;
@@ -45,7 +60,7 @@ async function freshProject(): Promise<string> {
   const created = await t.app.inject({
     method: 'POST',
     url: '/api/projects',
-    headers: headers.admin,
+    headers: headers.admin!,
     payload: { name, storage: { kind: 'managed' } },
   });
   expect(created.statusCode).toBe(201);
@@ -53,7 +68,7 @@ async function freshProject(): Promise<string> {
     const put = await t.app.inject({
       method: 'PUT',
       url: `/api/projects/${name}/members/matrix-${role}`,
-      headers: headers.admin,
+      headers: headers.admin!,
       payload: { role },
     });
     expect(put.statusCode).toBe(201);
@@ -68,19 +83,27 @@ function concreteUrl(url: string, project: string): string {
     .replace('*', 'matrix');
 }
 
-const authNotFound = (body: { error?: { message?: string } }) => /does not exist or you are not a member/.test(body.error?.message ?? '');
+const authNotFound = (body: { error?: { message?: string } }) =>
+  /does not exist or you are not a member/.test(body.error?.message ?? '');
 
 /** What SPEC §7 says this caller gets from a route declaring `access`. */
-function check(access: RouteAccess, caller: Caller, status: number, body: { error?: { code?: string; details?: Record<string, unknown> } }) {
+function check(
+  access: RouteAccess,
+  caller: Caller,
+  status: number,
+  body: { error?: { code?: string; details?: Record<string, unknown> } },
+) {
   const signedInUser = caller !== 'anonymous' && caller !== 'runner';
   if (access === 'public') return expect(status, 'public routes need no identity').not.toBeOneOf([401, 403]);
-  if (access === 'webhook') return expect(status, 'webhooks are judged by their signature, not the caller').not.toBe(403);
+  if (access === 'webhook')
+    return expect(status, 'webhooks are judged by their signature, not the caller').not.toBe(403);
   if (access === 'runner') {
     if (caller === 'runner') return expect(status).not.toBeOneOf([401, 403]);
     return expect(status, 'only a runner token opens a runner route').toBe(401);
   }
   if (caller === 'anonymous') return expect(status, 'anonymous callers must sign in').toBe(401);
-  if (caller === 'runner') return expect(status, 'a runner token is good for its own session channel only').toBe(403);
+  if (caller === 'runner')
+    return expect(status, 'a runner token is good for its own session channel only').toBe(403);
   if (access === 'signed-in') return expect(status).not.toBeOneOf([401, 403]);
   expect(signedInUser).toBe(true);
   if (caller === 'non-member') {
@@ -90,10 +113,14 @@ function check(access: RouteAccess, caller: Caller, status: number, body: { erro
   if (!roleGrants(caller as Role, access)) {
     expect(status).toBe(403);
     expect(body.error?.code).toBe('forbidden');
-    return expect(body.error?.details).toMatchObject({ capability: access, requiredRole: projectCapabilities[access] });
+    return expect(body.error?.details).toMatchObject({
+      capability: access,
+      requiredRole: projectCapabilities[access],
+    });
   }
   expect(status, 'the role grants this capability').not.toBeOneOf([401, 403]);
-  if (status === 404) expect(authNotFound(body as never), 'a member must not be told the project is missing').toBe(false);
+  if (status === 404)
+    expect(authNotFound(body as never), 'a member must not be told the project is missing').toBe(false);
 }
 
 describe('RBAC matrix: every route × every kind of caller', () => {
@@ -106,12 +133,14 @@ describe('RBAC matrix: every route × every kind of caller', () => {
     const project = isProjectCapability(access) ? await freshProject() : 'matrix-none';
     const failures: string[] = [];
     for (const caller of callers) {
-      const res = await t.app.inject({ method, url: concreteUrl(url, project), headers: headers[caller] });
+      const res = await t.app.inject({ method, url: concreteUrl(url, project), headers: headers[caller]! });
       const body = res.headers['content-type']?.toString().includes('json') ? res.json() : {};
       try {
         check(access, caller, res.statusCode, body);
       } catch (err) {
-        failures.push(`${caller}: ${(err as Error).message} — got ${res.statusCode} ${res.body.slice(0, 200)}`);
+        failures.push(
+          `${caller}: ${(err as Error).message} — got ${res.statusCode} ${res.body.slice(0, 200)}`,
+        );
       }
     }
     expect(failures).toEqual([]);

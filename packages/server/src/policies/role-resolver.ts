@@ -1,5 +1,5 @@
-import { roleOf } from '../db/projects.ts';
 import type { Db } from '../db/database.ts';
+import { roleOf } from '../db/projects.ts';
 import type { ProjectsTable } from '../db/schema.ts';
 import type { User } from '../db/users.ts';
 import type { Role } from './capabilities.ts';

@@ -17,7 +17,9 @@ describe('every route declares the capability it needs', () => {
     const { app } = await started;
     const routes = registeredRoutes(app);
     expect(routes.length).toBeGreaterThan(10);
-    const undeclared = routes.filter((r) => !(r.config as { access?: string } | undefined)?.access).map((r) => `${r.method} ${r.url}`);
+    const undeclared = routes
+      .filter((r) => !(r.config as { access?: string } | undefined)?.access)
+      .map((r) => `${r.method} ${r.url}`);
     expect(undeclared, 'add config: { access } to these routes').toEqual([]);
     const unknown = routes
       .map((r) => (r.config as { access: RouteAccess }).access)
@@ -28,14 +30,21 @@ describe('every route declares the capability it needs', () => {
   it('routes that need a project capability are project routes (they carry :p)', async () => {
     const { app } = await started;
     const misplaced = registeredRoutes(app)
-      .filter((r) => isProjectCapability((r.config as { access: RouteAccess }).access) && !/\/:p(\/|$)/.test(r.url))
+      .filter(
+        (r) => isProjectCapability((r.config as { access: RouteAccess }).access) && !/\/:p(\/|$)/.test(r.url),
+      )
       .map((r) => `${r.method} ${r.url}`);
     expect(misplaced).toEqual([]);
   });
 
   it('the routes SPEC §4 names declare the capability SPEC §7 gives them (checked for those registered so far)', async () => {
     const { app } = await started;
-    const declared = new Map(registeredRoutes(app).map((r) => [`${r.method} ${r.url}`, (r.config as { access: RouteAccess }).access]));
+    const declared = new Map(
+      registeredRoutes(app).map((r) => [
+        `${r.method} ${r.url}`,
+        (r.config as { access: RouteAccess }).access,
+      ]),
+    );
     const wrong = Object.entries(specAccess)
       .filter(([route]) => declared.has(route))
       .filter(([route, access]) => declared.get(route) !== access)

@@ -8,6 +8,8 @@ import { githubForkRoutes } from './github/forks.ts';
 import { githubLinkRoutes } from './github/github.ts';
 import { healthRoutes } from './health/health.ts';
 import { memberRoutes } from './members/members.ts';
+import { messageRoutes } from './messages/messages.ts';
+import { messageStreamRoutes } from './messages/streams.ts';
 import { openApiRoutes } from './openapi/openapi.ts';
 import { projectRoutes } from './projects/projects.ts';
 import { sessionRoutes } from './sessions/sessions.ts';
@@ -34,5 +36,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await workspaceStatusRoutes(app, ctx);
   await browseRoutes(app, ctx);
   await sessionRoutes(app, ctx);
+  await messageRoutes(app, ctx);
+  await messageStreamRoutes(app, ctx);
   await webhookRoutes(app, ctx);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import { type AppContext, createContext } from '../../src/context.ts';
@@ -18,10 +19,16 @@ export interface TestApp {
 }
 
 /** The real application on a temp data directory (SQLite + directory store unless overridden). */
-export async function startTestApp(overrides: Partial<Config> = {}, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<Config> = {},
+  env: Record<string, string> = {},
+  opts: { logger?: Logger } = {},
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-test-'));
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env }, { dataDir, port: 0, ...overrides });
-  const ctx = await createContext(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const ctx = await createContext(config, {
+    logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+  });
   const app = await buildApp(ctx);
   await app.ready();
   const tokens = new Map<string, string>();

@@ -41,10 +41,15 @@ export function httpStatusOf(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-function describe(call: ApiCall, status: number | undefined, reason: string | undefined, message: string): string {
+function describe(
+  call: ApiCall,
+  status: number | undefined,
+  reason: string | undefined,
+  message: string,
+): string {
   const target = `${call.resource}${call.name ? ` "${call.name}"` : ''} in namespace "${call.namespace}"`;
-  const answer = status ? `${status}${reason ? ` ${reason}` : ''}` : 'no answer';
-  let text = `Kubernetes API refused to ${call.verb} ${target} (${answer}): ${message}`;
+  if (!status) return `Could not ${call.verb} ${target}: the Kubernetes API did not answer (${message}).`;
+  let text = `Kubernetes API refused to ${call.verb} ${target} (${status}${reason ? ` ${reason}` : ''}): ${message}`;
   if (status === 403) {
     text += ` — grant the launcher's service account "${call.verb}" on "${call.resource}" in that namespace (deploy/manifests/rbac).`;
   } else if (status === 404 && call.verb === 'create') {

@@ -8,10 +8,21 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import {
+  forbidden,
+  KINDS,
+  type Kind,
+  type KubeObject,
+  kindOf,
+  matches,
+  notFound,
+  send,
+  status,
+  terminated,
+} from './fake-kube-responses.ts';
 
-export type Kind = 'jobs' | 'pods' | 'secrets' | 'persistentvolumeclaims';
-// biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are free-form JSON here.
-export type KubeObject = Record<string, any>;
+export { type Kind, type KubeObject, terminated } from './fake-kube-responses.ts';
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -20,13 +31,8 @@ export interface RecordedRequest {
   raw: string;
 }
 
-const KINDS: Record<Kind, { prefix: string; apiVersion: string; kind: string; group: string }> = {
-  jobs: { prefix: '/apis/batch/v1', apiVersion: 'batch/v1', kind: 'Job', group: 'batch' },
-  pods: { prefix: '/api/v1', apiVersion: 'v1', kind: 'Pod', group: '' },
-  secrets: { prefix: '/api/v1', apiVersion: 'v1', kind: 'Secret', group: '' },
-  persistentvolumeclaims: { prefix: '/api/v1', apiVersion: 'v1', kind: 'PersistentVolumeClaim', group: '' },
-};
-const PATH = /^\/(?:api\/v1|apis\/batch\/v1)\/namespaces\/([^/]+)\/(jobs|pods|secrets|persistentvolumeclaims)(?:\/([^/]+))?$/;
+const PATH =
+  /^\/(?:api\/v1|apis\/batch\/v1)\/namespaces\/([^/]+)\/(jobs|pods|secrets|persistentvolumeclaims)(?:\/([^/]+))?$/;
 
 interface Watcher {
   kind: Kind;
@@ -88,7 +94,9 @@ export class FakeKubeApi {
 
   /** The Pod the Job controller made for a Job. */
   podOf(namespace: string, jobName: string): KubeObject {
-    const pod = this.list('pods', namespace).find((p) => p.metadata.labels?.['batch.kubernetes.io/job-name'] === jobName);
+    const pod = this.list('pods', namespace).find(
+      (p) => p.metadata.labels?.['batch.kubernetes.io/job-name'] === jobName,
+    );
     if (!pod) throw new Error(`no Pod for Job ${jobName}`);
     return pod;
   }
@@ -127,7 +135,9 @@ export class FakeKubeApi {
   }
 
   watchRequests(kind: Kind): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === 'GET' && r.query.get('watch') === 'true' && r.path.endsWith(`/${kind}`));
+    return this.requests.filter(
+      (r) => r.method === 'GET' && r.query.get('watch') === 'true' && r.path.endsWith(`/${kind}`),
+    );
   }
 
   openWatches(kind: Kind): number {
@@ -148,12 +158,22 @@ export class FakeKubeApi {
       const method = req.method ?? 'GET';
       this.requests.push({ method, path: url.pathname, query: url.searchParams, body, raw });
       const match = PATH.exec(url.pathname);
-      if (!match) return send(res, 404, status(404, 'NotFound', `the server could not find the requested resource`));
+      if (!match)
+        return send(res, 404, status(404, 'NotFound', `the server could not find the requested resource`));
       const [, namespace, kind, name] = match as unknown as [string, string, Kind, string | undefined];
       const watch = url.searchParams.get('watch') === 'true';
       const verb =
-        method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : name ? 'get' : watch ? 'watch' : 'list';
-      if (this.forbidden.has(`${verb} ${kind}`)) return send(res, 403, forbidden(verb, kind, namespace, name));
+        method === 'POST'
+          ? 'create'
+          : method === 'DELETE'
+            ? 'delete'
+            : name
+              ? 'get'
+              : watch
+                ? 'watch'
+                : 'list';
+      if (this.forbidden.has(`${verb} ${kind}`))
+        return send(res, 403, forbidden(verb, kind, namespace, name));
       if (method === 'POST') return this.create(res, kind, namespace, body ?? {});
       if (method === 'DELETE' && name) return this.delete(res, kind, namespace, name, url.searchParams, body);
       if (method === 'GET' && name) {
@@ -177,21 +197,32 @@ export class FakeKubeApi {
   private create(res: http.ServerResponse, kind: Kind, namespace: string, body: KubeObject): void {
     const name = body.metadata?.name as string;
     if (!this.namespaces.has(namespace)) {
-      return send(res, 404, { ...status(404, 'NotFound', `namespaces "${namespace}" not found`), details: { name: namespace, kind: 'namespaces' } });
+      send(res, 404, {
+        ...status(404, 'NotFound', `namespaces "${namespace}" not found`),
+        details: { name: namespace, kind: 'namespaces' },
+      });
+      return;
     }
     if (this.get(kind, namespace, name)) {
       const resource = KINDS[kind].group ? `${kind}.${KINDS[kind].group}` : kind;
-      return send(res, 409, {
+      send(res, 409, {
         ...status(409, 'AlreadyExists', `${resource} "${name}" already exists`),
         details: { name, group: KINDS[kind].group, kind },
       });
+      return;
     }
     const object = structuredClone(body);
-    object.metadata = { ...object.metadata, namespace, uid: randomUUID(), creationTimestamp: new Date().toISOString() };
+    object.metadata = {
+      ...object.metadata,
+      namespace,
+      uid: randomUUID(),
+      creationTimestamp: new Date().toISOString(),
+    };
     if (kind === 'secrets' && object.stringData) {
       // The API server folds stringData into data and never returns stringData.
       const data = { ...(object.data ?? {}) };
-      for (const [k, v] of Object.entries(object.stringData as Record<string, string>)) data[k] = Buffer.from(v).toString('base64');
+      for (const [k, v] of Object.entries(object.stringData as Record<string, string>))
+        data[k] = Buffer.from(v).toString('base64');
       object.data = data;
       delete object.stringData;
     }
@@ -213,8 +244,21 @@ export class FakeKubeApi {
           name,
           namespace: job.metadata.namespace,
           uid: randomUUID(),
-          labels: { ...job.spec.template.metadata.labels, 'batch.kubernetes.io/job-name': job.metadata.name, 'job-name': job.metadata.name },
-          ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: job.metadata.name, uid: job.metadata.uid, controller: true, blockOwnerDeletion: true }],
+          labels: {
+            ...job.spec.template.metadata.labels,
+            'batch.kubernetes.io/job-name': job.metadata.name,
+            'job-name': job.metadata.name,
+          },
+          ownerReferences: [
+            {
+              apiVersion: 'batch/v1',
+              kind: 'Job',
+              name: job.metadata.name,
+              uid: job.metadata.uid,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
         },
         spec: job.spec.template.spec,
         status: { phase: 'Pending' },
@@ -232,7 +276,10 @@ export class FakeKubeApi {
     body: KubeObject | undefined,
   ): void {
     const object = this.get(kind, namespace, name);
-    if (!object) return send(res, 404, notFound(kind, name));
+    if (!object) {
+      send(res, 404, notFound(kind, name));
+      return;
+    }
     const policy = query.get('propagationPolicy') ?? body?.propagationPolicy ?? 'Background';
     if (policy === 'Foreground') {
       // The object stays, marked for deletion, until the garbage collector has removed its dependents.
@@ -245,7 +292,11 @@ export class FakeKubeApi {
       return;
     }
     this.remove(kind, namespace, name);
-    send(res, 200, { ...status(200, undefined, undefined), status: 'Success', details: { name, group: KINDS[kind].group, kind, uid: object.metadata.uid } });
+    send(res, 200, {
+      ...status(200, undefined, undefined),
+      status: 'Success',
+      details: { name, group: KINDS[kind].group, kind, uid: object.metadata.uid },
+    });
   }
 
   private foregroundCollect(kind: Kind, namespace: string, name: string): void {
@@ -259,12 +310,14 @@ export class FakeKubeApi {
       });
       this.remove('pods', namespace, pod.metadata.name);
     }
+    this.collectDependents(owner.metadata.uid);
     this.remove(kind, namespace, name);
   }
 
   private collectDependents(uid: string): void {
     for (const kind of Object.keys(KINDS) as Kind[]) {
-      for (const dependent of this.dependents(uid, kind)) this.remove(kind, dependent.metadata.namespace, dependent.metadata.name);
+      for (const dependent of this.dependents(uid, kind))
+        this.remove(kind, dependent.metadata.namespace, dependent.metadata.name);
     }
   }
 
@@ -287,7 +340,12 @@ export class FakeKubeApi {
     }
     if (from) {
       for (const e of this.history) {
-        if (e.rv > Number(from) && e.kind === kind && e.object.metadata.namespace === namespace && matches(e.object, selector)) {
+        if (
+          e.rv > Number(from) &&
+          e.kind === kind &&
+          e.object.metadata.namespace === namespace &&
+          matches(e.object, selector)
+        ) {
           write(e.type, e.object);
         }
       }
@@ -321,50 +379,6 @@ export class FakeKubeApi {
   }
 }
 
-export function terminated(name: string, exitCode: number, reason: string): KubeObject {
-  return { name, ready: false, restartCount: 0, image: 'runner', state: { terminated: { exitCode, reason, startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() } } };
-}
-
-function kindOf(o: KubeObject): Kind {
-  return ({ Job: 'jobs', Pod: 'pods', Secret: 'secrets', PersistentVolumeClaim: 'persistentvolumeclaims' } as const)[o.kind as 'Job'];
-}
-
 function key(kind: Kind, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
-}
-
-function matches(o: KubeObject, selector: string | null): boolean {
-  if (!selector) return true;
-  return selector.split(',').every((term) => {
-    const [k, v] = term.split('=');
-    return o.metadata.labels?.[k] === v;
-  });
-}
-
-function status(code: number, reason: string | undefined, message: string | undefined): KubeObject {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', ...(message ? { message } : {}), ...(reason ? { reason } : {}), code };
-}
-
-function notFound(kind: Kind, name: string): KubeObject {
-  const resource = KINDS[kind].group ? `${kind}.${KINDS[kind].group}` : kind;
-  return { ...status(404, 'NotFound', `${resource} "${name}" not found`), details: { name, group: KINDS[kind].group, kind } };
-}
-
-function forbidden(verb: string, kind: Kind, namespace: string, name?: string): KubeObject {
-  const { group } = KINDS[kind];
-  const resource = group ? `${kind}.${group}` : kind;
-  return {
-    ...status(
-      403,
-      'Forbidden',
-      `${resource}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:rfe-system:rfe-launcher" cannot ${verb} resource "${kind}" in API group "${group}" in the namespace "${namespace}"`,
-    ),
-    details: { ...(name ? { name } : {}), group, kind },
-  };
-}
-
-function send(res: http.ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
 }

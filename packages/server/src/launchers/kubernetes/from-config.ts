@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import { ConfigError } from '../../errors.ts';
 import { KubernetesLauncher } from './kubernetes-launcher.ts';
+import type { RunnerPodSettings } from './manifests.ts';
 import { projectNamespace } from './names.ts';
 
 type KubernetesConfig = Pick<
@@ -26,35 +27,49 @@ const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][
 
 /** The launcher RUNNER_LAUNCHER=kubernetes selects; a bad setting throws a ConfigError naming it. */
 export function kubernetesLauncherFromConfig(config: KubernetesConfig, logger: Logger): KubernetesLauncher {
+  return new KubernetesLauncher({
+    ...runnerPodSettings(config),
+    kubeConfig: loadKubeConfig(config.kubeconfig),
+    logger: logger.child({ component: 'kubernetes-launcher' }),
+  });
+}
+
+/** The K8S_* and RUNNER_* settings, checked: quantities, the namespace prefix, the image. */
+export function runnerPodSettings(config: KubernetesConfig): RunnerPodSettings & { namespacePrefix: string } {
   const quantity = (env: string, value: string, optional: boolean): string | undefined => {
     if (value === '' && optional) return undefined;
     if (!QUANTITY.test(value)) {
-      throw new ConfigError(env, `"${value}" is not a Kubernetes quantity; expected e.g. 500m, 2, 1Gi or 10Gi.`);
+      throw new ConfigError(
+        env,
+        `"${value}" is not a Kubernetes quantity; expected e.g. 500m, 2, 1Gi or 10Gi.`,
+      );
     }
     return value;
   };
   try {
     projectNamespace(config.k8sNamespacePrefix, 'p');
   } catch {
-    throw new ConfigError('K8S_NAMESPACE_PREFIX', `"${config.k8sNamespacePrefix}" cannot start a namespace name (a-z, 0-9, -).`);
+    throw new ConfigError(
+      'K8S_NAMESPACE_PREFIX',
+      `"${config.k8sNamespacePrefix}" cannot start a namespace name (a-z, 0-9, -).`,
+    );
   }
   if (!config.runnerImage.trim()) throw new ConfigError('RUNNER_IMAGE', 'must name the runner image.');
-  return new KubernetesLauncher({
-    kubeConfig: loadKubeConfig(config.kubeconfig),
+  const resources = {
+    cpuRequest: quantity('RUNNER_CPU_REQUEST', config.runnerCpuRequest, true),
+    cpuLimit: quantity('RUNNER_CPU_LIMIT', config.runnerCpuLimit, true),
+    memoryRequest: quantity('RUNNER_MEMORY_REQUEST', config.runnerMemoryRequest, true),
+    memoryLimit: quantity('RUNNER_MEMORY_LIMIT', config.runnerMemoryLimit, true),
+  };
+  return {
     namespacePrefix: config.k8sNamespacePrefix,
     image: config.runnerImage,
     pvcSize: quantity('RUNNER_PVC_SIZE', config.runnerPvcSize, false)!,
     ...(config.runnerStorageClass ? { storageClass: config.runnerStorageClass } : {}),
     jobTtlSeconds: config.runnerJobTtlSeconds,
-    resources: {
-      cpuRequest: quantity('RUNNER_CPU_REQUEST', config.runnerCpuRequest, true),
-      cpuLimit: quantity('RUNNER_CPU_LIMIT', config.runnerCpuLimit, true),
-      memoryRequest: quantity('RUNNER_MEMORY_REQUEST', config.runnerMemoryRequest, true),
-      memoryLimit: quantity('RUNNER_MEMORY_LIMIT', config.runnerMemoryLimit, true),
-    },
+    resources: Object.fromEntries(Object.entries(resources).filter(([, v]) => v !== undefined)),
     ...(config.runnerRunAsUser > 0 ? { runAsUser: config.runnerRunAsUser } : {}),
-    logger: logger.child({ component: 'kubernetes-launcher' }),
-  });
+  };
 }
 
 /**

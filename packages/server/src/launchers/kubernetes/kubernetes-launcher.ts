@@ -1,8 +1,21 @@
-import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job, type V1Pod, Watch } from '@kubernetes/client-node';
+import {
+  BatchV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  type V1Job,
+  type V1Pod,
+  Watch,
+} from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { LaunchSpec, RunnerExit, RunnerLauncher } from '../launcher.ts';
 import { type ApiCall, KubernetesApiError, kubernetesApiError } from './api-errors.ts';
-import { jobOwnerReference, type RunnerPodSettings, sessionJob, sessionSecret, sessionVolumeClaim } from './manifests.ts';
+import {
+  jobOwnerReference,
+  type RunnerPodSettings,
+  sessionJob,
+  sessionSecret,
+  sessionVolumeClaim,
+} from './manifests.ts';
 import { projectNamespace, RUNNER_SELECTOR, sessionObjectName } from './names.ts';
 import { ResourceWatch } from './resource-watch.ts';
 import { SessionTracker } from './session-tracker.ts';
@@ -50,6 +63,8 @@ export class KubernetesLauncher implements RunnerLauncher {
     const namespace = projectNamespace(this.opts.namespacePrefix, spec.projectName);
     const name = sessionObjectName(spec.sessionId);
     const job = sessionJob(spec, namespace, this.opts);
+    if (this.tracker.namespaceOf(spec.sessionId))
+      throw new Error(`Session ${spec.sessionId} is already running.`);
     // Tracked before the Job exists so no watch event about it can be missed.
     this.tracker.track(spec.sessionId, namespace);
     let created: V1Job;
@@ -129,8 +144,12 @@ export class KubernetesLauncher implements RunnerLauncher {
 
   private watchNamespace(namespace: string): { stop: () => void } {
     const retry = this.opts.watchRetry ?? { minMs: 500, maxMs: 30_000 };
-    const logError = (resource: string) => (err: unknown, verb: 'list' | 'watch') =>
-      this.opts.logger.error({ namespace }, kubernetesApiError({ verb, resource, namespace }, err).message);
+    const logError = (resource: string) => (err: unknown, verb: 'list' | 'watch') => {
+      const error = kubernetesApiError({ verb, resource, namespace }, err);
+      // A dropped stream is routine (it is re-watched); an HTTP error such as a 403 needs someone to act.
+      if (error.httpStatus) this.opts.logger.error({ namespace, status: error.httpStatus }, error.message);
+      else this.opts.logger.warn({ namespace }, error.message);
+    };
     const jobs = new ResourceWatch<V1Job>({
       watch: this.watch,
       path: `/apis/batch/v1/namespaces/${namespace}/jobs`,

@@ -67,7 +67,10 @@ export function sessionJob(spec: LaunchSpec, namespace: string, pod: RunnerPodSe
     runAsNonRoot: true,
     capabilities: { drop: ['ALL'] },
   };
-  const ids = pod.runAsUser === undefined ? {} : { runAsUser: pod.runAsUser, runAsGroup: pod.runAsUser, fsGroup: pod.runAsUser };
+  const ids =
+    pod.runAsUser === undefined
+      ? {}
+      : { runAsUser: pod.runAsUser, runAsGroup: pod.runAsUser, fsGroup: pod.runAsUser };
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -95,7 +98,10 @@ export function sessionJob(spec: LaunchSpec, namespace: string, pod: RunnerPodSe
               image: pod.image,
               command: ['node', '-e', COPY_CREDENTIALS],
               securityContext: containerSecurity,
-              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+              resources: {
+                requests: { cpu: '10m', memory: '32Mi' },
+                limits: { cpu: '200m', memory: '128Mi' },
+              },
               volumeMounts: [
                 { name: 'session-secret', mountPath: PATHS.secret, readOnly: true },
                 { name: 'credentials', mountPath: PATHS.credentials },
@@ -189,11 +195,15 @@ export function sessionVolumeClaim(
  */
 export function jobOwnerReference(job: V1Job): V1OwnerReference {
   const { name, uid } = job.metadata ?? {};
-  if (!name || !uid) throw new Error('The created Job has no name or uid; cannot point its Secret and PVC at it.');
+  if (!name || !uid)
+    throw new Error('The created Job has no name or uid; cannot point its Secret and PVC at it.');
   return { apiVersion: 'batch/v1', kind: 'Job', name, uid, blockOwnerDeletion: true };
 }
 
 function resources(r: RunnerPodSettings['resources']) {
-  const pick = (cpu?: string, memory?: string) => ({ ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) });
+  const pick = (cpu?: string, memory?: string) => ({
+    ...(cpu ? { cpu } : {}),
+    ...(memory ? { memory } : {}),
+  });
   return { requests: pick(r.cpuRequest, r.memoryRequest), limits: pick(r.cpuLimit, r.memoryLimit) };
 }

@@ -28,7 +28,9 @@ export function projectNamespace(prefix: string, projectName: string): string {
 export function sessionLabels(sessionId: string, projectName: string): Record<string, string> {
   for (const value of [sessionId, projectName]) {
     if (value.length > 63 || !LABEL_VALUE.test(value)) {
-      throw new Error(`"${value}" cannot be a Kubernetes label value (at most 63 letters, digits, '-', '_', '.').`);
+      throw new Error(
+        `"${value}" cannot be a Kubernetes label value (at most 63 letters, digits, '-', '_', '.').`,
+      );
     }
   }
   return { 'app.kubernetes.io/name': RUNNER_APP, [SESSION_LABEL]: sessionId, [PROJECT_LABEL]: projectName };

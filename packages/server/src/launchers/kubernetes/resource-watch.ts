@@ -96,9 +96,12 @@ export class ResourceWatch<T extends WatchedObject> {
       const onLine = (type: string, object: T & { code?: number }) => {
         if (type === 'ERROR') {
           // A Status in the stream; 410 means our resourceVersion was compacted away.
-          const error = Object.assign(new Error(String((object as { message?: string }).message ?? 'watch error')), {
-            statusCode: object.code,
-          });
+          const error = Object.assign(
+            new Error(String((object as { message?: string }).message ?? 'watch error')),
+            {
+              statusCode: object.code,
+            },
+          );
           this.controller?.abort();
           finish(error);
           return;

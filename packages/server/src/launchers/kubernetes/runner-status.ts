@@ -57,7 +57,10 @@ export function observePod(pod: PodLike): PodObservation {
       };
     }
     if (CONFIG_FAILURES.has(waiting.reason)) {
-      return { kind: 'fail-fast', reason: `The runner container could not be created (${waiting.reason})${detail}.` };
+      return {
+        kind: 'fail-fast',
+        reason: `The runner container could not be created (${waiting.reason})${detail}.`,
+      };
     }
   }
   const init = inits.find((s) => s.name === CREDENTIALS_CONTAINER)?.state?.terminated;
@@ -85,9 +88,12 @@ export function observePod(pod: PodLike): PodObservation {
 
 export function observeJob(job: JobLike): JobObservation {
   const conditions = (job.status?.conditions ?? []).filter((c) => c.status === 'True');
-  if (conditions.some((c) => c.type === 'Complete' || c.type === 'SuccessCriteriaMet')) return { kind: 'complete' };
+  if (conditions.some((c) => c.type === 'Complete' || c.type === 'SuccessCriteriaMet'))
+    return { kind: 'complete' };
   // FailureTarget (Kubernetes ≥ 1.31) comes first, Failed once the Pods are gone; either is final.
-  const failed = conditions.find((c) => c.type === 'Failed') ?? conditions.find((c) => c.type === 'FailureTarget');
-  if (failed) return { kind: 'failed', reason: [failed.reason ?? 'Failed', failed.message].filter(Boolean).join(': ') };
+  const failed =
+    conditions.find((c) => c.type === 'Failed') ?? conditions.find((c) => c.type === 'FailureTarget');
+  if (failed)
+    return { kind: 'failed', reason: [failed.reason ?? 'Failed', failed.message].filter(Boolean).join(': ') };
   return { kind: 'active' };
 }

@@ -9,7 +9,7 @@ interface TrackedSession {
   /** Monotonic time the Job creation returned; a Job list started later must contain it. */
   createdAt?: number;
   cancelling: boolean;
-  /** Exit code of a runner container that terminated while its Pod was being deleted. */
+  /** Exit code of a runner container that was stopped by its Pod's deletion (for the reason text). */
   stoppedWith?: number | null;
   exited: Promise<void>;
   markExited: () => void;
@@ -24,7 +24,8 @@ export interface SessionTrackerDeps {
 
 /**
  * Turns what the watches see into exactly one RunnerExit per launched session. The Pod says how the runner
- * ended (its exit code) unless the Pod is being deleted; then the Job says why (deadline, cancel, deletion).
+ * ended (its exit code) unless the Pod is being deleted; then the runner was stopped (exit code null, as for a
+ * killed process) and the Job says why: deadline, cancel, deletion.
  */
 export class SessionTracker {
   private readonly sessions = new Map<string, TrackedSession>();
@@ -87,9 +88,12 @@ export class SessionTracker {
       return;
     }
     const seen = observeJob(job);
-    if (seen.kind === 'complete') this.finish(s.sessionId, { exitCode: s.stoppedWith ?? 0 });
+    if (seen.kind === 'complete') this.finish(s.sessionId, { exitCode: 0 });
     if (seen.kind === 'failed') {
-      this.finish(s.sessionId, { exitCode: s.stoppedWith ?? null, reason: s.cancelling ? 'cancelled' : seen.reason });
+      this.finish(s.sessionId, {
+        exitCode: null,
+        reason: s.cancelling ? 'cancelled' : withStopCode(seen.reason, s),
+      });
     }
   }
 
@@ -97,11 +101,12 @@ export class SessionTracker {
     const s = this.sessionFor(namespace, pod);
     if (!s) return;
     const seen = observePod(pod);
-    if (seen.kind === 'exited') this.finish(s.sessionId, { exitCode: seen.exitCode, ...(seen.reason ? { reason: seen.reason } : {}) });
+    if (seen.kind === 'exited')
+      this.finish(s.sessionId, { exitCode: seen.exitCode, ...(seen.reason ? { reason: seen.reason } : {}) });
     if (seen.kind === 'stopping') {
       s.stoppedWith = seen.exitCode;
       // A cancel is reported as soon as the runner is gone, not when the PVC and Secret are collected.
-      if (s.cancelling) this.finish(s.sessionId, { exitCode: seen.exitCode, reason: 'cancelled' });
+      if (s.cancelling) this.finish(s.sessionId, { exitCode: null, reason: 'cancelled' });
     }
     if (seen.kind === 'fail-fast') {
       this.finish(s.sessionId, { exitCode: null, reason: seen.reason });
@@ -120,8 +125,10 @@ export class SessionTracker {
 
   private finishDeleted(s: TrackedSession): void {
     this.finish(s.sessionId, {
-      exitCode: s.stoppedWith ?? null,
-      reason: s.cancelling ? 'cancelled' : 'The runner Job was deleted before the runner finished.',
+      exitCode: null,
+      reason: s.cancelling
+        ? 'cancelled'
+        : withStopCode('The runner Job was deleted before the runner finished', s),
     });
   }
 
@@ -133,9 +140,18 @@ export class SessionTracker {
     this.sessions.clear();
   }
 
-  private sessionFor(namespace: string, object: { metadata?: { labels?: Record<string, string> } }): TrackedSession | undefined {
+  private sessionFor(
+    namespace: string,
+    object: { metadata?: { labels?: Record<string, string> } },
+  ): TrackedSession | undefined {
     const id = object.metadata?.labels?.[SESSION_LABEL];
     const s = id ? this.sessions.get(id) : undefined;
     return s?.namespace === namespace ? s : undefined;
   }
+}
+
+function withStopCode(reason: string, s: TrackedSession): string {
+  return s.stoppedWith === undefined || s.stoppedWith === null
+    ? reason
+    : `${reason} (the runner was stopped; exit ${s.stoppedWith})`;
 }

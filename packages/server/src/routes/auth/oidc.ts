@@ -18,10 +18,12 @@ export async function oidcRoutes(app: FastifyInstance, ctx: AppContext): Promise
   const flowCookie = { ...cookieOptions(ctx.config), path: '/api/auth/oidc' };
 
   const requireOidc = () => {
-    if (ctx.config.authMode !== 'oidc') throw new NotFoundError('OIDC sign-in is only available with AUTH_MODE=oidc.');
+    if (ctx.config.authMode !== 'oidc')
+      throw new NotFoundError('OIDC sign-in is only available with AUTH_MODE=oidc.');
   };
   const redirectUri = (request: FastifyRequest) =>
-    ctx.config.oidcRedirectUrl ?? `${ctx.config.publicUrl ?? `${request.protocol}://${request.host}`}${CALLBACK_PATH}`;
+    ctx.config.oidcRedirectUrl ??
+    `${ctx.config.publicUrl ?? `${request.protocol}://${request.host}`}${CALLBACK_PATH}`;
 
   r.get(
     '/api/auth/oidc/login',
@@ -36,7 +38,10 @@ export async function oidcRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
     async (request, reply) => {
       requireOidc();
-      const { url, flowCookie: sealed } = await signIn.start(redirectUri(request), request.query.returnTo ?? '/');
+      const { url, flowCookie: sealed } = await signIn.start(
+        redirectUri(request),
+        request.query.returnTo ?? '/',
+      );
       reply.setCookie(OIDC_FLOW_COOKIE, sealed, { ...flowCookie, maxAge: OIDC_FLOW_TTL_MS / 1000 });
       return reply.redirect(url, 302);
     },
@@ -56,7 +61,11 @@ export async function oidcRoutes(app: FastifyInstance, ctx: AppContext): Promise
     async (request, reply) => {
       requireOidc();
       const query = new URLSearchParams(request.query);
-      const { user, returnTo } = await signIn.finish(redirectUri(request), query, request.cookies[OIDC_FLOW_COOKIE]);
+      const { user, returnTo } = await signIn.finish(
+        redirectUri(request),
+        query,
+        request.cookies[OIDC_FLOW_COOKIE],
+      );
       const saved = await upsertUser(ctx.db, user);
       reply.clearCookie(OIDC_FLOW_COOKIE, flowCookie);
       setSessionCookie(reply, ctx.config, ctx.keys.sessionSecret, saved.id);

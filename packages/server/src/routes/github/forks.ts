@@ -3,9 +3,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { appendAudit } from '../../db/audit.ts';
+import { AppError, NotFoundError, UpstreamError } from '../../errors.ts';
 import { requireGithub } from '../../github/github-services.ts';
 import { describeGithubError } from '../../github/octokit.ts';
-import { AppError, NotFoundError, UpstreamError } from '../../errors.ts';
 import { signedInUser } from '../../http/current-user.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import { CreateForkBody, Fork, ForkList, RepoFullName } from './schema.ts';
@@ -32,7 +32,8 @@ const present = (r: RepoJson) => ({
 
 function fail(err: unknown, repo: string): never {
   const { status, message } = describeGithubError(err);
-  if (status === 404) throw new NotFoundError(`Repository ${repo} does not exist or your GitHub account cannot see it.`);
+  if (status === 404)
+    throw new NotFoundError(`Repository ${repo} does not exist or your GitHub account cannot see it.`);
   if (status === 403) throw new AppError(403, 'github_forbidden', `GitHub refused: ${message}`);
   throw new UpstreamError('github_unreachable', `GitHub request about ${repo} failed: ${message}`);
 }
@@ -83,7 +84,9 @@ export async function githubForkRoutes(app: FastifyInstance, ctx: AppContext): P
       const { token } = await github.broker.userAccessToken(user.id);
       const [owner, repo] = request.body.repo.split('/') as [string, string];
       const octokit = github.client.octokit({ token, scope: `user:${user.id}`, kind: 'user' });
-      const { data } = await octokit.rest.repos.createFork({ owner, repo, default_branch_only: true }).catch((err: unknown) => fail(err, request.body.repo));
+      const { data } = await octokit.rest.repos
+        .createFork({ owner, repo, default_branch_only: true })
+        .catch((err: unknown) => fail(err, request.body.repo));
       await appendAudit(ctx.db, {
         actor: user.subject,
         action: 'github.fork.create',

@@ -2,12 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { requireGithub } from '../../github/github-services.ts';
-import { signInstallState, verifyInstallState } from '../../github/install-state.ts';
-import { linkGithubAccount } from '../../github/link-account.ts';
 import { appendAudit } from '../../db/audit.ts';
 import { deleteGithubLink, findGithubLink, type GithubLink } from '../../db/github-links.ts';
 import { BadRequestError, NotFoundError } from '../../errors.ts';
+import { requireGithub } from '../../github/github-services.ts';
+import { signInstallState, verifyInstallState } from '../../github/install-state.ts';
+import { linkGithubAccount } from '../../github/link-account.ts';
 import { signedInUser } from '../../http/current-user.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import { CallbackQuery, GithubStatus } from './schema.ts';
@@ -54,7 +54,8 @@ export async function githubLinkRoutes(app: FastifyInstance, ctx: AppContext): P
       config: { access: 'signed-in' },
       schema: {
         tags: ['github'],
-        summary: 'Where GitHub returns after installation; links my account (302 to /?github=linked, or JSON)',
+        summary:
+          'Where GitHub returns after installation; links my account (302 to /?github=linked, or JSON)',
         querystring: CallbackQuery,
         response: { 200: GithubStatus, ...redirect, ...errorResponses(403, 502, 503) },
       },
@@ -81,7 +82,11 @@ export async function githubLinkRoutes(app: FastifyInstance, ctx: AppContext): P
     '/api/github/status',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['github'], summary: 'My GitHub link', response: { 200: GithubStatus, ...errorResponses() } },
+      schema: {
+        tags: ['github'],
+        summary: 'My GitHub link',
+        response: { 200: GithubStatus, ...errorResponses() },
+      },
     },
     async (request) => present(await findGithubLink(ctx.db, signedInUser(request).id)),
   );
@@ -90,7 +95,11 @@ export async function githubLinkRoutes(app: FastifyInstance, ctx: AppContext): P
     '/api/github/link',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['github'], summary: 'Forget my GitHub link', response: { 204: Type.Null(), ...errorResponses(404) } },
+      schema: {
+        tags: ['github'],
+        summary: 'Forget my GitHub link',
+        response: { 204: Type.Null(), ...errorResponses(404) },
+      },
     },
     async (request, reply) => {
       const user = signedInUser(request);

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { expectExactlySent, readLogOverHttp, sendMany } from '../test-support/chaos.ts';
+import { runnerChannel, uiChannel, waitFor } from '../test-support/clients.ts';
+import { createSessionFixture, listen, type SessionFixture } from '../test-support/session-fixture.ts';
+import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.ts';
+
+const MESSAGES = 40_000;
+
+let t: TestApp;
+let f: SessionFixture;
+let proxy: TcpProxy;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const base = await listen(t);
+  f = await createSessionFixture(t, base);
+  proxy = await startTcpProxy(Number(new URL(base).port));
+});
+afterAll(async () => {
+  await proxy?.close();
+  await t?.close();
+});
+
+describe('chaos: a network that cuts connections at random', () => {
+  it(`${MESSAGES} runner messages through a proxy that keeps cutting: stored and streamed exactly once, in order`, async () => {
+    const viaProxy = (url: string) => url.replace(/:\d+\//, `:${proxy.port}/`);
+    const bob = await t.as('bob');
+    const direct = uiChannel(f.streamUrl, f.sessionId, bob);
+    const flaky = uiChannel(viaProxy(f.streamUrl), f.sessionId, bob);
+    const runner = runnerChannel(viaProxy(f.runnerUrl), f.sessionId, f.runnerToken, { heartbeatMs: 500 });
+    proxy.cutRandomly(50, 400);
+
+    const ids = await sendMany(runner, MESSAGES, 'flaky');
+    await waitFor(() => runner.status === 'open', 10_000);
+    await Promise.race([runner.drained(), new Promise((_, reject) => setTimeout(() => reject(new Error('not drained')), 90_000))]);
+    await Promise.all([direct.until(MESSAGES, 60_000), flaky.until(MESSAGES, 60_000)]);
+    const cuts = proxy.cuts;
+    await proxy.close();
+
+    expect(cuts).toBeGreaterThan(5);
+    expectExactlySent(await readLogOverHttp(f.messagesUrl, bob), ids, 'stored log');
+    expectExactlySent(direct.received, ids, 'UI on a stable connection');
+    expectExactlySent(flaky.received, ids, 'UI behind the flaky proxy');
+    await Promise.all([direct.channel.close(), flaky.channel.close(), runner.close()]);
+  });
+});
