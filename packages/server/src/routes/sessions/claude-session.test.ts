@@ -5,7 +5,8 @@ import { type PlatformWithForge, startPlatformWithForge } from '../../../test/su
 
 /** The runner's work tree, as the Claude Code CLI tells the model in its system prompt. */
 function workingDirectory(request: unknown): string {
-  const match = /Working directory: (\S+)/.exec(JSON.stringify(request));
+  const text = JSON.stringify(request);
+  const match = /[Ww]orking directory: (\/[^\s"\\]+)/.exec(text);
   if (!match) throw new Error('no working directory in the request');
   return match[1]!.replace(/\\n.*$/, '');
 }
