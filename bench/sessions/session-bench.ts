@@ -56,8 +56,8 @@ const res = await api('POST', '/api/projects/bench/workspaces/bench/sessions', {
 const s = await finished(res.json().id);
 await t.ctx.sessions.settled(s.id);
 const metric = (await t.ctx.metrics.registry.getSingleMetric('rfe_pr_creation_seconds')!.get()).values;
-const sum = metric.find((v) => v.metricName === 'rfe_pr_creation_seconds_sum')!.value;
-const count = metric.find((v) => v.metricName === 'rfe_pr_creation_seconds_count')!.value;
+const sum = metric.find((v) => (v as { metricName?: string }).metricName === 'rfe_pr_creation_seconds_sum')!.value;
+const count = metric.find((v) => (v as { metricName?: string }).metricName === 'rfe_pr_creation_seconds_count')!.value;
 
 // 3. five PRs opened one after another through the spaced client layer
 const gh = new Octokit({ baseUrl: t.forge.apiUrl, auth: await t.forge.userToken('alice') });

@@ -13,6 +13,7 @@ import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { ProjectStores } from './operations/project-storage.ts';
 import { createObjectStore, type ObjectStore } from './storage/index.ts';
 import { StatusSyncer } from './workspaces/status-syncer.ts';
+import { kubernetesLauncherFromConfig } from './launchers/kubernetes/from-config.ts';
 import { ProcessLauncher } from './launchers/process/process-launcher.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 import { createRoleResolver } from './policies/create-role-resolver.ts';
@@ -96,7 +97,11 @@ export async function createContext(config: Config, opts: { logger?: Logger } = 
   };
   ctx.messaging = await createMessagingHub(ctx);
   ctx.statusSyncer = new StatusSyncer(ctx);
-  ctx.sessions = new SessionManager(ctx, new ProcessLauncher({ runsDir: path.join(config.dataDir, 'runs'), logger }));
+  const launcher =
+    config.runnerLauncher === 'kubernetes'
+      ? kubernetesLauncherFromConfig(config, logger)
+      : new ProcessLauncher({ runsDir: path.join(config.dataDir, 'runs'), logger });
+  ctx.sessions = new SessionManager(ctx, launcher);
   if (config.syncIntervalSeconds > 0) ctx.statusSyncer.start(config.syncIntervalSeconds * 1000);
   const github = githubSettingsFromConfig(config);
   if (github) attachGithub(ctx, github);
