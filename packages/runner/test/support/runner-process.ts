@@ -50,14 +50,16 @@ export interface SessionEnvOptions {
   git: Record<string, [string, string]>;
   author?: { name: string; email: string };
   submodules?: { path: string; required: boolean }[];
-  workDir?: string;
+  /** Where the work directory and the credentials go (removed by the caller); default the OS temp dir. */
+  baseDir?: string;
   extra?: Record<string, string>;
 }
 
 /** Writes the 0600 credentials file and returns the environment a launcher would give the runner. */
 export async function sessionEnv(options: SessionEnvOptions): Promise<Record<string, string>> {
-  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'rfe-runner-work-')));
-  const secrets = await mkdtemp(join(tmpdir(), 'rfe-runner-secrets-'));
+  const base = options.baseDir ?? tmpdir();
+  const workDir = await mkdtemp(join(base, 'rfe-runner-work-'));
+  const secrets = await mkdtemp(join(base, 'rfe-runner-secrets-'));
   const credentialsFile = join(secrets, 'credentials.json');
   const credentials = {
     runnerToken: options.runnerToken,

@@ -26,7 +26,10 @@ export class ScriptedMessagesApi {
     private readonly server: Server,
     private readonly script: Script,
   ) {
-    server.on('request', (req, res) => void this.#handle(req, res));
+    server.on('request', (req, res) => {
+      // A client that goes away mid-request (a cancelled agent) must not become an unhandled rejection.
+      this.#handle(req, res).catch(() => res.destroy());
+    });
   }
 
   static async start(script: Script): Promise<ScriptedMessagesApi> {
@@ -64,6 +67,7 @@ export class ScriptedMessagesApi {
     this.requests.push(request);
     const { content, delayMs = 0 } = this.script(request);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (res.destroyed) return;
     const stop = content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
     const message = {
       id: `msg_${Math.random().toString(36).slice(2)}`,

@@ -57,6 +57,7 @@ export async function startSession(world: ForgeWorld, plan: SessionPlan): Promis
     output,
     git: { [`${world.forge.url}/`]: [plan.login, world.tokens[plan.login]] },
     author: PEOPLE[plan.login],
+    baseDir: world.tmp,
     ...(plan.submodules ? { submodules: plan.submodules } : {}),
     ...(plan.extra ? { extra: plan.extra } : {}),
   });

@@ -111,11 +111,22 @@ export class ClaudeAdapter implements Adapter {
       env: {
         ...childEnv,
         ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL,
-        ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY,
+        ...modelCredentials(process.env),
         CLAUDE_CONFIG_DIR: join(stateDir, 'claude-config'),
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       },
       stderr: (data) => log.info(`claude: ${data.trimEnd()}`),
     };
   }
+}
+
+/**
+ * The key for the model endpoint. Behind a gateway (ANTHROPIC_BASE_URL) that needs none, Claude Code still
+ * wants one to start, so a placeholder stands in; against api.anthropic.com a missing key fails as a 401.
+ */
+function modelCredentials(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  if (env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN) {
+    return { ANTHROPIC_API_KEY: env.ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN: env.ANTHROPIC_AUTH_TOKEN };
+  }
+  return { ANTHROPIC_API_KEY: env.ANTHROPIC_BASE_URL ? 'rfe-runner-placeholder-key' : undefined };
 }
