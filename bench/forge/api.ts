@@ -122,7 +122,7 @@ ${rows.join('\n')}
 | clone acme/umbrella --recurse-submodules (protocol v2; 3 repositories) | ${pct(clones, 50).toFixed(0)} | ${Math.max(...clones).toFixed(0)} |
 | push one commit to a new branch of acme/umbrella | ${pct(pushes, 50).toFixed(0)} | ${Math.max(...pushes).toFixed(0)} |
 
-Calls that read git data spawn short-lived git processes (1–3 per call, no long-lived object cache), which
+Calls that read git data spawn short-lived git processes (1–4 per call, no long-lived object cache), which
 dominates their latency; metadata-only calls (GET repository) do not touch git. A 304 still renders the
 response to compare its ETag, so it saves rate limit rather than time.
 `;

@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadSeedFile } from './seed/load-seed-file.ts';
 import { startForge } from './server.ts';
 import { writeFileAtomic } from './state/store.ts';
@@ -27,7 +26,8 @@ export function parseForgeArgs(argv: string[]): CliOptions {
     };
     if (flag === '--port') {
       opts.port = Number(value());
-      if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error(`invalid --port\n${USAGE}`);
+      if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
+        throw new Error(`invalid --port\n${USAGE}`);
     } else if (flag === '--host') opts.host = value();
     else if (flag === '--data-dir') opts.dataDir = value();
     else if (flag === '--seed') opts.seed = value();
@@ -44,11 +44,21 @@ export async function runForgeCli(argv: string[]): Promise<StartedForge> {
   let seed: ForgeSeed | 'default' | false = 'default';
   if (opts.seed === 'none') seed = false;
   else if (opts.seed !== 'default') seed = await loadSeedFile(resolve(opts.seed));
-  const forge = await startForge({ dataDir, port: opts.port, host: opts.host, seed, publicUrl: opts.publicUrl });
+  const forge = await startForge({
+    dataDir,
+    port: opts.port,
+    host: opts.host,
+    seed,
+    publicUrl: opts.publicUrl,
+  });
   const credentialsPath = join(dataDir, 'app.json');
   const keyPath = join(dataDir, 'app-private-key.pem');
   const { privateKeyPem: _key, ...app } = forge.app;
-  writeFileAtomic(credentialsPath, `${JSON.stringify({ ...app, privateKeyPath: keyPath, apiUrl: forge.apiUrl, url: forge.url }, null, 2)}\n`, 0o600);
+  writeFileAtomic(
+    credentialsPath,
+    `${JSON.stringify({ ...app, privateKeyPath: keyPath, apiUrl: forge.apiUrl, url: forge.url }, null, 2)}\n`,
+    0o600,
+  );
   process.stdout.write(
     [
       `forge listening on ${forge.url}`,

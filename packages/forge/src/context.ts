@@ -1,5 +1,5 @@
-import type { FaultOptions } from './types.ts';
 import type { MetadataStore } from './state/store.ts';
+import type { FaultOptions } from './types.ts';
 import type { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
 /** Request counters behind `forge.stats()`. */
@@ -22,6 +22,22 @@ export interface ForgeContext {
   webhooks: WebhookDispatcher;
   stats: ForgeStats;
   locks: KeyedLock;
+  /** Work that outlives its HTTP response (post-push bookkeeping); `close()` waits for it. */
+  background: BackgroundWork;
+}
+
+export class BackgroundWork {
+  private running = new Set<Promise<unknown>>();
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
 }
 
 /** Serialises async work per key (one repository's ref updates). */

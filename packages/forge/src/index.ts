@@ -1,7 +1,7 @@
-export { startForge } from './server.ts';
+export { runForgeCli } from './cli.ts';
 export { defaultSeed } from './seed/default-seed.ts';
 export { loadSeedFile } from './seed/load-seed-file.ts';
-export { signBody as signWebhookBody } from './webhooks/dispatcher.ts';
+export { startForge } from './server.ts';
 export type {
   AppPermissionLevel,
   FaultOptions,
@@ -18,4 +18,4 @@ export type {
   StartedForge,
   WebhookTarget,
 } from './types.ts';
-export { runForgeCli } from './cli.ts';
+export { signBody as signWebhookBody } from './webhooks/dispatcher.ts';

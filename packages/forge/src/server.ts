@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { issueToken } from './auth/tokens.ts';
-import { type ForgeContext, KeyedLock } from './context.ts';
+import { BackgroundWork, type ForgeContext, KeyedLock } from './context.ts';
 import { writeHooks } from './git/hooks.ts';
 import { installApiHooks } from './http/api-plugin.ts';
 import { DOCS, ForgeError } from './http/errors.ts';
@@ -20,9 +20,8 @@ import { repoRoutes } from './routes/repos.ts';
 import { userRoutes } from './routes/users.ts';
 import { webRoutes } from './routes/web.ts';
 import { applySeed, registerApp } from './seed/apply-seed.ts';
-import { writeFileAtomic } from './state/store.ts';
-import { MetadataStore } from './state/store.ts';
 import { findAccount } from './state/queries.ts';
+import { MetadataStore, writeFileAtomic } from './state/store.ts';
 import type { ForgeOptions, StartedForge } from './types.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
@@ -31,7 +30,7 @@ function buildApp(ctx: ForgeContext, ready: Promise<void>): FastifyInstance {
     logger: false,
     bodyLimit: 100 * 1024 * 1024,
     routerOptions: { maxParamLength: 4096 },
-    forceCloseConnections: true,
+    forceCloseConnections: 'idle',
   });
   app.addHook('onRequest', async () => {
     await ready;
@@ -43,13 +42,28 @@ function buildApp(ctx: ForgeContext, ready: Promise<void>): FastifyInstance {
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) console.error('[forge] request failed', err);
-    const message = status >= 500 ? 'Server Error' : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'Problems parsing JSON' : err.message;
+    const message =
+      status >= 500
+        ? 'Server Error'
+        : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+          ? 'Problems parsing JSON'
+          : err.message;
     reply.code(status).send({ message, documentation_url: DOCS, status: String(status) });
   });
   app.register(
     async (api) => {
       installApiHooks(api, ctx);
-      for (const routes of [userRoutes, repoRoutes, branchRoutes, gitRefRoutes, gitObjectRoutes, commitRoutes, contentRoutes, pullRoutes, appRoutes]) {
+      for (const routes of [
+        userRoutes,
+        repoRoutes,
+        branchRoutes,
+        gitRefRoutes,
+        gitObjectRoutes,
+        commitRoutes,
+        contentRoutes,
+        pullRoutes,
+        appRoutes,
+      ]) {
         routes(api, ctx);
       }
     },
@@ -83,6 +97,7 @@ export async function startForge(opts: ForgeOptions): Promise<StartedForge> {
     webhooks: new WebhookDispatcher(opts.webhooks ?? []),
     stats: { requests: 0, countedRequests: 0, byRoute: {} },
     locks: new KeyedLock(),
+    background: new BackgroundWork(),
   };
   let markReady!: () => void;
   const ready = new Promise<void>((r) => {
@@ -92,7 +107,7 @@ export async function startForge(opts: ForgeOptions): Promise<StartedForge> {
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ port: opts.port ?? 0, host });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port ?? 0;
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   const web = (opts.publicUrl ?? `http://${host}:${port}`).replace(/\/$/, '');
   ctx.urls = { web, api: `${web}/api/v3` };
   try {
@@ -111,7 +126,14 @@ export async function startForge(opts: ForgeOptions): Promise<StartedForge> {
     apiUrl: ctx.urls.api,
     get app() {
       const a = ghApp();
-      return { id: a.id, slug: a.slug, clientId: a.clientId, clientSecret: a.clientSecret, privateKeyPem: a.privateKeyPem, webhookSecret: a.webhookSecret };
+      return {
+        id: a.id,
+        slug: a.slug,
+        clientId: a.clientId,
+        clientSecret: a.clientSecret,
+        privateKeyPem: a.privateKeyPem,
+        webhookSecret: a.webhookSecret,
+      };
     },
     setWebhooks: (hooks) => ctx.webhooks.setTargets(hooks),
     setFaults: (f) => {
@@ -127,12 +149,19 @@ export async function startForge(opts: ForgeOptions): Promise<StartedForge> {
       }),
     userToken: async (login) => {
       const account = findAccount(store.read, login);
-      if (!account || account.type !== 'User') throw new Error(`forge: no user ${login}`);
-      return store.mutate((state) => issueToken(state, { kind: 'pat', login: account.login, expiresAt: null, createdAt: ctx.now() }));
+      if (account?.type !== 'User') throw new Error(`forge: no user ${login}`);
+      return store.mutate((state) =>
+        issueToken(state, { kind: 'pat', login: account.login, expiresAt: null, createdAt: ctx.now() }),
+      );
     },
-    stats: () => ({ requests: ctx.stats.requests, countedRequests: ctx.stats.countedRequests, byRoute: { ...ctx.stats.byRoute } }),
+    stats: () => ({
+      requests: ctx.stats.requests,
+      countedRequests: ctx.stats.countedRequests,
+      byRoute: { ...ctx.stats.byRoute },
+    }),
     close: async () => {
       await app.close();
+      await ctx.background.drain();
       await ctx.webhooks.close();
     },
   };

@@ -38,7 +38,9 @@ describe('conditional requests and rate limits', () => {
   });
 
   it('ETags depend on the credential (responses vary by Authorization)', async () => {
-    const bob = await fetch(`${t.forge.apiUrl}/repos/acme/api`, { headers: { authorization: `token ${await t.forge.userToken('bob')}` } });
+    const bob = await fetch(`${t.forge.apiUrl}/repos/acme/api`, {
+      headers: { authorization: `token ${await t.forge.userToken('bob')}` },
+    });
     const aliceRes = await get('/repos/acme/api');
     expect(bob.headers.get('etag')).not.toBe(aliceRes.headers.get('etag'));
     const cross = await get('/repos/acme/api', { 'if-none-match': String(bob.headers.get('etag')) });
@@ -62,13 +64,20 @@ describe('conditional requests and rate limits', () => {
 describe('pagination', () => {
   beforeAll(async () => {
     const dir = join(t.work, 'many');
-    await gitOk([...authConfig(token, 'alice'), 'clone', '--quiet', cloneUrl(t.forge, 'acme/api'), dir], t.work);
+    await gitOk(
+      [...authConfig(token, 'alice'), 'clone', '--quiet', cloneUrl(t.forge, 'acme/api'), dir],
+      t.work,
+    );
     const refspecs = Array.from({ length: 120 }, (_, i) => `HEAD:refs/heads/b${String(i).padStart(3, '0')}`);
     await gitOk([...authConfig(token, 'alice'), 'push', '--quiet', 'origin', ...refspecs], dir);
   });
 
   it('follows Link headers across more than 100 items', async () => {
-    const branches = await alice.paginate(alice.rest.repos.listBranches, { owner: 'acme', repo: 'api', per_page: 100 });
+    const branches = await alice.paginate(alice.rest.repos.listBranches, {
+      owner: 'acme',
+      repo: 'api',
+      per_page: 100,
+    });
     expect(branches).toHaveLength(121);
     expect(new Set(branches.map((b) => b.name)).size).toBe(121);
   });

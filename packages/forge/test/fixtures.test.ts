@@ -8,8 +8,14 @@ import { octokit, startTestForge, type TestForge } from './helpers.ts';
  * GitHub sent must be present here with the same JSON type (null in the recording matches anything).
  * Newer keys the recordings predate are allowed.
  */
-type Recording = { method: string; path: string; status: number; response: unknown; headers: Record<string, string> };
-const scenario = (name: string) => (fixtures as unknown as { get(n: string): Recording[] }).get(`api.github.com/${name}`);
+type Recording = {
+  method: string;
+  path: string;
+  status: number;
+  response: unknown;
+  headers: Record<string, string>;
+};
+const scenario = (name: string) => fixtures.get(`api.github.com/${name}`) as Recording[];
 
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
@@ -45,7 +51,15 @@ describe('same keys and value types as recorded GitHub responses', () => {
     const [rec] = scenario('get-repository');
     const { data, headers } = await alice.rest.repos.get({ owner: 'acme', repo: 'api' });
     expect(shapeProblems(rec.response, data)).toEqual([]);
-    for (const h of ['etag', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-ratelimit-resource', 'x-github-request-id', 'x-github-media-type']) {
+    for (const h of [
+      'etag',
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+      'x-ratelimit-resource',
+      'x-github-request-id',
+      'x-github-media-type',
+    ]) {
       expect(headers[h], h).toBeDefined();
     }
   });
@@ -70,10 +84,17 @@ describe('same keys and value types as recorded GitHub responses', () => {
     const listed = await alice.request('GET /repos/{owner}/{repo}/git/refs/', o);
     expect(shapeProblems(list.response, listed.data)).toEqual([]);
     const main = (listed.data as { object: { sha: string } }[])[0].object.sha;
-    const created = await alice.request('POST /repos/{owner}/{repo}/git/refs', { ...o, ref: 'refs/heads/test', sha: main });
+    const created = await alice.request('POST /repos/{owner}/{repo}/git/refs', {
+      ...o,
+      ref: 'refs/heads/test',
+      sha: main,
+    });
     expect(created.status).toBe(create.status);
     expect(shapeProblems(create.response, created.data)).toEqual([]);
-    const updated = await alice.request('PATCH /repos/{owner}/{repo}/git/refs/heads/test', { ...o, sha: main });
+    const updated = await alice.request('PATCH /repos/{owner}/{repo}/git/refs/heads/test', {
+      ...o,
+      sha: main,
+    });
     expect(updated.status).toBe(update.status);
     expect(shapeProblems(update.response, updated.data)).toEqual([]);
     const deleted = await alice.request('DELETE /repos/{owner}/{repo}/git/refs/heads/test', o);
@@ -82,7 +103,13 @@ describe('same keys and value types as recorded GitHub responses', () => {
 
   it('create-file', async () => {
     const [rec] = scenario('create-file');
-    const res = await alice.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: 'api', path: 'test.txt', message: 'create test.txt', content: 'VGVzdCBjb250ZW50' });
+    const res = await alice.rest.repos.createOrUpdateFileContents({
+      owner: 'acme',
+      repo: 'api',
+      path: 'test.txt',
+      message: 'create test.txt',
+      content: 'VGVzdCBjb250ZW50',
+    });
     expect(res.status).toBe(rec.status);
     expect(shapeProblems(rec.response, res.data)).toEqual([]);
     expect(res.data.content?.size).toBe(12);
@@ -90,7 +117,9 @@ describe('same keys and value types as recorded GitHub responses', () => {
 
   it('errors (422 validation failed)', async () => {
     const [rec] = scenario('errors');
-    const err = await alice.rest.pulls.create({ owner: 'acme', repo: 'api', title: 't', head: 'missing', base: 'main' }).catch((e) => e);
+    const err = await alice.rest.pulls
+      .create({ owner: 'acme', repo: 'api', title: 't', head: 'missing', base: 'main' })
+      .catch((e) => e);
     expect(err.status).toBe(rec.status);
     expect(shapeProblems(rec.response, err.response.data)).toEqual([]);
     expect(err.response.data.message).toBe('Validation Failed');

@@ -38,8 +38,17 @@ afterAll(async () => {
 });
 
 /** Clones `fullName` with `token`, commits `files`, pushes to `branch`. */
-async function commitAndPush(fullName: string, token: string, files: Record<string, string>, branch: string, dir: string) {
-  const clone = await git([...authConfig(token), 'clone', '--quiet', cloneUrl(t.forge, fullName), dir], t.work);
+async function commitAndPush(
+  fullName: string,
+  token: string,
+  files: Record<string, string>,
+  branch: string,
+  dir: string,
+) {
+  const clone = await git(
+    [...authConfig(token), 'clone', '--quiet', cloneUrl(t.forge, fullName), dir],
+    t.work,
+  );
   if (clone.code !== 0) return clone;
   for (const [path, content] of Object.entries(files)) {
     await mkdir(join(dir, path, '..'), { recursive: true });
@@ -54,10 +63,23 @@ describe('git smart HTTP', () => {
   it('clones the umbrella with its submodules over protocol v2, pinned to the component commits', async () => {
     const dir = join(t.work, 'umbrella');
     const creds = authConfig(aliceToken, 'alice');
-    await gitOk(['-c', 'protocol.version=2', ...creds, 'clone', '--quiet', '--recurse-submodules', cloneUrl(t.forge, 'acme/umbrella'), dir], t.work);
+    await gitOk(
+      [
+        '-c',
+        'protocol.version=2',
+        ...creds,
+        'clone',
+        '--quiet',
+        '--recurse-submodules',
+        cloneUrl(t.forge, 'acme/umbrella'),
+        dir,
+      ],
+      t.work,
+    );
     expect(await readFile(join(dir, 'repos/api/package.json'), 'utf8')).toContain('@acme/api');
     const pinned = await gitOk(['rev-parse', 'HEAD'], join(dir, 'repos/web'));
-    const webHead = (await alice.rest.git.getRef({ owner: 'acme', repo: 'web', ref: 'heads/main' })).data.object.sha;
+    const webHead = (await alice.rest.git.getRef({ owner: 'acme', repo: 'web', ref: 'heads/main' })).data
+      .object.sha;
     expect(pinned).toBe(webHead);
     expect(await readFile(join(dir, '.gitmodules'), 'utf8')).toContain(`url = ${t.forge.url}/acme/api.git`);
   });
@@ -65,10 +87,22 @@ describe('git smart HTTP', () => {
   it('refuses anonymous and unauthorised reads of private repositories', async () => {
     const anon = await git(['clone', '--quiet', cloneUrl(t.forge, 'acme/api'), 'anon'], t.work);
     expect(anon.code).not.toBe(0);
-    const carol = await git([...authConfig(await t.forge.userToken('carol'), 'carol'), 'clone', '--quiet', cloneUrl(t.forge, 'acme/web'), 'carol-web'], t.work);
+    const carol = await git(
+      [
+        ...authConfig(await t.forge.userToken('carol'), 'carol'),
+        'clone',
+        '--quiet',
+        cloneUrl(t.forge, 'acme/web'),
+        'carol-web',
+      ],
+      t.work,
+    );
     expect(carol.code).not.toBe(0);
     expect(carol.stderr).toMatch(/not found/i);
-    const bad = await git([...authConfig('ghs_invalid'), 'clone', '--quiet', cloneUrl(t.forge, 'acme/api'), 'bad'], t.work);
+    const bad = await git(
+      [...authConfig('ghs_invalid'), 'clone', '--quiet', cloneUrl(t.forge, 'acme/api'), 'bad'],
+      t.work,
+    );
     expect(bad.code).not.toBe(0);
   });
 
@@ -90,28 +124,55 @@ describe('git smart HTTP', () => {
   });
 
   it('a user can push a branch; pushes emit a signed push webhook', async () => {
-    const r = await commitAndPush('alice/api', aliceToken, { 'notes.txt': 'hi\n' }, 'feature', join(t.work, 'push1'));
+    const r = await commitAndPush(
+      'alice/api',
+      aliceToken,
+      { 'notes.txt': 'hi\n' },
+      'feature',
+      join(t.work, 'push1'),
+    );
     expect(r.code, r.stderr).toBe(0);
-    const hook = await eventually(() => hooks.received.find((h) => h.event === 'push' && h.payload.ref === 'refs/heads/feature'));
+    const hook = await eventually(() =>
+      hooks.received.find((h) => h.event === 'push' && h.payload.ref === 'refs/heads/feature'),
+    );
     expect(hook.signature).toBe(`sha256=${createHmac('sha256', SECRET).update(hook.body).digest('hex')}`);
     expect(hook.delivery).toMatch(/^[0-9a-f-]{36}$/);
-    const p = hook.payload as Record<string, any>;
+    const p = hook.payload;
     expect(p.before).toBe('0'.repeat(40));
-    expect(p.after).toBe((await alice.rest.git.getRef({ owner: 'alice', repo: 'api', ref: 'heads/feature' })).data.object.sha);
-    expect(p.repository).toMatchObject({ full_name: 'alice/api', name: 'api', default_branch: 'main', owner: { login: 'alice' } });
-    expect(p.pusher.name).toBe('alice');
+    expect(p.after).toBe(
+      (await alice.rest.git.getRef({ owner: 'alice', repo: 'api', ref: 'heads/feature' })).data.object.sha,
+    );
+    expect(p.repository).toMatchObject({
+      full_name: 'alice/api',
+      name: 'api',
+      default_branch: 'main',
+      owner: { login: 'alice' },
+    });
+    expect(p.pusher?.name).toBe('alice');
     expect(p.sender.login).toBe('alice');
-    expect(p.installation.id).toEqual(expect.any(Number));
-    expect(p.commits[0].added).toEqual(['notes.txt']);
+    expect(p.installation?.id).toEqual(expect.any(Number));
+    expect(p.commits?.[0].added).toEqual(['notes.txt']);
   });
 });
 
 describe('installation token scope on git and the API', () => {
   it('a token narrowed to alice/api pushes there and is refused on alice/web', async () => {
     const token = await installationToken(t.forge, 'alice', { repositories: ['api'] });
-    const ok = await commitAndPush('alice/api', token, { 'a.txt': 'a\n' }, 'scoped', join(t.work, 'scoped-api'));
+    const ok = await commitAndPush(
+      'alice/api',
+      token,
+      { 'a.txt': 'a\n' },
+      'scoped',
+      join(t.work, 'scoped-api'),
+    );
     expect(ok.code, ok.stderr).toBe(0);
-    const refused = await commitAndPush('alice/web', token, { 'a.txt': 'a\n' }, 'scoped', join(t.work, 'scoped-web'));
+    const refused = await commitAndPush(
+      'alice/web',
+      token,
+      { 'a.txt': 'a\n' },
+      'scoped',
+      join(t.work, 'scoped-web'),
+    );
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/Repository not found/);
     const inst = octokit(t.forge, token);
@@ -123,21 +184,46 @@ describe('installation token scope on git and the API', () => {
   });
 
   it('a contents:read token can fetch but not push (403)', async () => {
-    const token = await installationToken(t.forge, 'alice', { repositories: ['api'], permissions: { contents: 'read' } });
-    const r = await commitAndPush('alice/api', token, { 'b.txt': 'b\n' }, 'readonly', join(t.work, 'readonly'));
+    const token = await installationToken(t.forge, 'alice', {
+      repositories: ['api'],
+      permissions: { contents: 'read' },
+    });
+    const r = await commitAndPush(
+      'alice/api',
+      token,
+      { 'b.txt': 'b\n' },
+      'readonly',
+      join(t.work, 'readonly'),
+    );
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/Permission to alice\/api\.git denied to rfe-workbench\[bot\]/);
     expect(r.stderr).toMatch(/403/);
   });
 
   it('a push touching .github/workflows/ needs the workflows permission', async () => {
-    const token = await installationToken(t.forge, 'alice', { repositories: ['api'], permissions: { contents: 'write' } });
+    const token = await installationToken(t.forge, 'alice', {
+      repositories: ['api'],
+      permissions: { contents: 'write' },
+    });
     const dir = join(t.work, 'wf');
-    const r = await commitAndPush('alice/api', token, { '.github/workflows/ci.yml': 'on: push\n' }, 'wf', dir);
+    const r = await commitAndPush(
+      'alice/api',
+      token,
+      { '.github/workflows/ci.yml': 'on: push\n' },
+      'wf',
+      dir,
+    );
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission');
-    expect((await alice.rest.git.getRef({ owner: 'alice', repo: 'api', ref: 'heads/wf' }).catch((e) => e)).status).toBe(404);
-    const allowed = await installationToken(t.forge, 'alice', { repositories: ['api'], permissions: { contents: 'write', workflows: 'write' } });
+    expect(r.stderr).toContain(
+      'refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission',
+    );
+    expect(
+      (await alice.rest.git.getRef({ owner: 'alice', repo: 'api', ref: 'heads/wf' }).catch((e) => e)).status,
+    ).toBe(404);
+    const allowed = await installationToken(t.forge, 'alice', {
+      repositories: ['api'],
+      permissions: { contents: 'write', workflows: 'write' },
+    });
     const ok = await git([...authConfig(allowed), 'push', 'origin', 'HEAD:refs/heads/wf'], dir);
     expect(ok.code, ok.stderr).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { createServer, type IncomingMessage } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,10 +60,13 @@ export async function installationToken(
   narrow: { repositories?: string[]; permissions?: Record<string, 'read' | 'write'> } = {},
 ): Promise<string> {
   const id = await installationId(forge, login);
-  const { data } = await appOctokit(forge).request('POST /app/installations/{installation_id}/access_tokens', {
-    installation_id: id,
-    ...narrow,
-  });
+  const { data } = await appOctokit(forge).request(
+    'POST /app/installations/{installation_id}/access_tokens',
+    {
+      installation_id: id,
+      ...narrow,
+    },
+  );
   return data.token;
 }
 
@@ -79,9 +82,23 @@ export function git(args: string[], cwd: string, env: Record<string, string> = {
     execFile(
       'git',
       ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', ...env }, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd,
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: cwd,
+          GIT_TERMINAL_PROMPT: '0',
+          GIT_CONFIG_NOSYSTEM: '1',
+          ...env,
+        },
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
+        resolve({
+          code: err ? ((err as { code?: number }).code ?? 1) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+        });
       },
     );
   });
@@ -95,11 +112,35 @@ export async function gitOk(args: string[], cwd: string, env: Record<string, str
 
 /** `-c http.extraHeader=Authorization: Basic …` for `login:token` (what the platform's runners do). */
 export function authConfig(token: string, login = 'x-access-token'): string[] {
-  return ['-c', `http.extraHeader=Authorization: Basic ${Buffer.from(`${login}:${token}`).toString('base64')}`];
+  return [
+    '-c',
+    `http.extraHeader=Authorization: Basic ${Buffer.from(`${login}:${token}`).toString('base64')}`,
+  ];
 }
 
 export function cloneUrl(forge: StartedForge, fullName: string): string {
   return `${forge.url}/${fullName}.git`;
+}
+
+/** The webhook payload keys the tests (and the platform) read. */
+export interface HookPayload {
+  action?: string;
+  number?: number;
+  ref?: string;
+  before?: string;
+  after?: string;
+  repository: { full_name: string; name: string; default_branch: string; owner: { login: string } };
+  sender: { login: string };
+  pusher?: { name: string };
+  installation?: { id: number };
+  commits?: { added: string[] }[];
+  changes?: { title?: { from: string } };
+  pull_request?: {
+    number: number;
+    state: string;
+    merged: boolean;
+    head: { ref: string; sha: string; repo: { full_name: string } };
+  };
 }
 
 export interface ReceivedHook {
@@ -107,11 +148,15 @@ export interface ReceivedHook {
   delivery: string;
   signature: string;
   body: string;
-  payload: Record<string, unknown>;
+  payload: HookPayload;
 }
 
 /** A local HTTP receiver for webhooks. */
-export async function startHookReceiver(): Promise<{ url: string; received: ReceivedHook[]; close(): Promise<void> }> {
+export async function startHookReceiver(): Promise<{
+  url: string;
+  received: ReceivedHook[];
+  close(): Promise<void>;
+}> {
   const received: ReceivedHook[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -123,14 +168,18 @@ export async function startHookReceiver(): Promise<{ url: string; received: Rece
         delivery: String(req.headers['x-github-delivery']),
         signature: String(req.headers['x-hub-signature-256']),
         body,
-        payload: JSON.parse(body) as Record<string, unknown>,
+        payload: JSON.parse(body) as HookPayload,
       });
       res.writeHead(204).end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hooks`, received, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 /** Polls until `fn` returns a truthy value (webhooks are delivered asynchronously). */

@@ -5,7 +5,17 @@ import type { Octokit } from '@octokit/rest';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appOctokit, installationId, installationToken, octokit, startTestForge, type TestForge, userAccessToken } from './helpers.ts';
+import {
+  appOctokit,
+  eventually,
+  installationId,
+  installationToken,
+  octokit,
+  startHookReceiver,
+  startTestForge,
+  type TestForge,
+  userAccessToken,
+} from './helpers.ts';
 
 /** Validates forge responses against the response schemas of GitHub's own OpenAPI description. */
 type Spec = {
@@ -13,7 +23,11 @@ type Spec = {
   components: Record<string, Record<string, unknown>>;
 };
 const require = createRequire(import.meta.url);
-const specPath = join(dirname(require.resolve('@octokit/openapi/package.json')), 'generated', 'api.github.com.json');
+const specPath = join(
+  dirname(require.resolve('@octokit/openapi/package.json')),
+  'generated',
+  'api.github.com.json',
+);
 const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Spec;
 const SPEC_ID = 'https://forge.test/api.github.com.json';
 
@@ -45,54 +59,102 @@ for (const methods of Object.values(spec.paths)) {
 function validator(operationId: string, status: number): ValidateFunction {
   const op = operations.get(operationId);
   if (!op) throw new Error(`no operation ${operationId}`);
-  let response = op.responses[String(status)] as Record<string, any>;
-  if (response?.$ref) response = spec.components.responses[response.$ref.split('/').pop()] as Record<string, any>;
+  type Response = { $ref?: string; content?: Record<string, { schema?: unknown }> } | undefined;
+  let response = op.responses[String(status)] as Response;
+  if (response?.$ref) response = spec.components.responses[response.$ref.split('/').pop()!] as Response;
   const schema = response?.content?.['application/json']?.schema;
   if (!schema) throw new Error(`${operationId} ${status} has no JSON schema`);
-  const rewritten = JSON.parse(JSON.stringify(denullable(schema)).replaceAll('"#/components/', `"${SPEC_ID}#/components/`));
+  const rewritten = JSON.parse(
+    JSON.stringify(denullable(schema)).replaceAll('"#/components/', `"${SPEC_ID}#/components/`),
+  );
   return ajv.compile(rewritten);
 }
 
 function expectValid(operationId: string, status: number, data: unknown) {
   const validate = validator(operationId, status);
   const ok = validate(data);
-  expect(ok ? [] : validate.errors?.slice(0, 12).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`), operationId).toEqual([]);
+  expect(
+    ok
+      ? []
+      : validate.errors
+          ?.slice(0, 12)
+          .map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`),
+    operationId,
+  ).toEqual([]);
 }
 
 function expectComponent(name: string, data: unknown) {
   const validate = ajv.compile({ $ref: `${SPEC_ID}#/components/schemas/${name}` });
   const ok = validate(data);
-  expect(ok ? [] : validate.errors?.slice(0, 12).map((e) => `${e.instancePath} ${e.message}`), name).toEqual([]);
+  expect(ok ? [] : validate.errors?.slice(0, 12).map((e) => `${e.instancePath} ${e.message}`), name).toEqual(
+    [],
+  );
 }
 
 let t: TestForge;
 let alice: Octokit;
 let pat: Octokit;
+let hooks: Awaited<ReturnType<typeof startHookReceiver>>;
 
 beforeAll(async () => {
   t = await startTestForge();
+  hooks = await startHookReceiver();
+  t.forge.setWebhooks([{ url: hooks.url, secret: 's' }]);
   alice = octokit(t.forge, await userAccessToken(t.forge, 'alice'));
   pat = octokit(t.forge, await t.forge.userToken('alice'));
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await hooks.close();
+  await t.close();
+});
 
 describe('responses match GitHub OpenAPI schemas', () => {
   it('users and repositories', async () => {
     expectValid('users/get-authenticated', 200, (await alice.rest.users.getAuthenticated()).data);
-    expectValid('users/get-by-username', 200, (await alice.rest.users.getByUsername({ username: 'bob' })).data);
+    expectValid(
+      'users/get-by-username',
+      200,
+      (await alice.rest.users.getByUsername({ username: 'bob' })).data,
+    );
     expectValid('repos/get', 200, (await alice.rest.repos.get({ owner: 'acme', repo: 'umbrella' })).data);
-    expectValid('repos/list-for-authenticated-user', 200, (await alice.rest.repos.listForAuthenticatedUser()).data);
+    expectValid(
+      'repos/list-for-authenticated-user',
+      200,
+      (await alice.rest.repos.listForAuthenticatedUser()).data,
+    );
     expectValid('repos/list-for-org', 200, (await alice.rest.repos.listForOrg({ org: 'acme' })).data);
     expectValid('repos/list-for-user', 200, (await alice.rest.repos.listForUser({ username: 'alice' })).data);
     const created = await pat.rest.repos.createForAuthenticatedUser({ name: 'schema', auto_init: true });
     expectValid('repos/create-for-authenticated-user', 201, created.data);
-    expectValid('repos/create-in-org', 201, (await pat.rest.repos.createInOrg({ org: 'acme', name: 'schema-org' })).data);
-    expectValid('repos/update', 200, (await pat.rest.repos.update({ owner: 'alice', repo: 'schema', allow_rebase_merge: false })).data);
+    expectValid(
+      'repos/create-in-org',
+      201,
+      (await pat.rest.repos.createInOrg({ org: 'acme', name: 'schema-org' })).data,
+    );
+    expectValid(
+      'repos/update',
+      200,
+      (await pat.rest.repos.update({ owner: 'alice', repo: 'schema', allow_rebase_merge: false })).data,
+    );
     const fork = await alice.rest.repos.createFork({ owner: 'acme', repo: 'api' });
     expectValid('repos/create-fork', 202, fork.data);
     expectValid('repos/get', 200, (await alice.rest.repos.get({ owner: 'alice', repo: 'api' })).data);
-    expectValid('repos/list-forks', 200, (await alice.rest.repos.listForks({ owner: 'acme', repo: 'api' })).data);
-    expectValid('repos/get-collaborator-permission-level', 200, (await alice.rest.repos.getCollaboratorPermissionLevel({ owner: 'acme', repo: 'web', username: 'carol' })).data);
+    expectValid(
+      'repos/list-forks',
+      200,
+      (await alice.rest.repos.listForks({ owner: 'acme', repo: 'api' })).data,
+    );
+    expectValid(
+      'repos/get-collaborator-permission-level',
+      200,
+      (
+        await alice.rest.repos.getCollaboratorPermissionLevel({
+          owner: 'acme',
+          repo: 'web',
+          username: 'carol',
+        })
+      ).data,
+    );
   });
 
   it('branches, refs, git objects, commits and compare', async () => {
@@ -101,36 +163,89 @@ describe('responses match GitHub OpenAPI schemas', () => {
     expectValid('repos/get-branch', 200, (await alice.rest.repos.getBranch({ ...o, branch: 'main' })).data);
     const ref = await alice.rest.git.getRef({ ...o, ref: 'heads/main' });
     expectValid('git/get-ref', 200, ref.data);
-    expectValid('git/list-matching-refs', 200, (await alice.rest.git.listMatchingRefs({ ...o, ref: 'heads/' })).data);
+    expectValid(
+      'git/list-matching-refs',
+      200,
+      (await alice.rest.git.listMatchingRefs({ ...o, ref: 'heads/' })).data,
+    );
     const main = ref.data.object.sha;
     const commit = await alice.rest.git.getCommit({ ...o, commit_sha: main });
     expectValid('git/get-commit', 200, commit.data);
     const tree = await alice.rest.git.getTree({ ...o, tree_sha: commit.data.tree.sha, recursive: '1' });
     expectValid('git/get-tree', 200, tree.data);
-    expectValid('git/get-tree', 200, (await alice.rest.git.getTree({ owner: 'acme', repo: 'umbrella', tree_sha: 'main', recursive: '1' })).data);
+    expectValid(
+      'git/get-tree',
+      200,
+      (await alice.rest.git.getTree({ owner: 'acme', repo: 'umbrella', tree_sha: 'main', recursive: '1' }))
+        .data,
+    );
     const blobSha = tree.data.tree.find((e) => e.type === 'blob')!.sha!;
     expectValid('git/get-blob', 200, (await alice.rest.git.getBlob({ ...o, file_sha: blobSha })).data);
     const blob = await alice.rest.git.createBlob({ ...o, content: 'aGk=', encoding: 'base64' });
     expectValid('git/create-blob', 201, blob.data);
-    const newTree = await alice.rest.git.createTree({ ...o, base_tree: commit.data.tree.sha, tree: [{ path: 'x/y.txt', mode: '100644', type: 'blob', sha: blob.data.sha }] });
+    const newTree = await alice.rest.git.createTree({
+      ...o,
+      base_tree: commit.data.tree.sha,
+      tree: [{ path: 'x/y.txt', mode: '100644', type: 'blob', sha: blob.data.sha }],
+    });
     expectValid('git/create-tree', 201, newTree.data);
-    const newCommit = await alice.rest.git.createCommit({ ...o, message: 'm', tree: newTree.data.sha, parents: [main] });
+    const newCommit = await alice.rest.git.createCommit({
+      ...o,
+      message: 'm',
+      tree: newTree.data.sha,
+      parents: [main],
+    });
     expectValid('git/create-commit', 201, newCommit.data);
-    expectValid('git/create-ref', 201, (await alice.rest.git.createRef({ ...o, ref: 'refs/heads/schema', sha: main })).data);
-    expectValid('git/update-ref', 200, (await alice.rest.git.updateRef({ ...o, ref: 'heads/schema', sha: newCommit.data.sha })).data);
+    expectValid(
+      'git/create-ref',
+      201,
+      (await alice.rest.git.createRef({ ...o, ref: 'refs/heads/schema', sha: main })).data,
+    );
+    expectValid(
+      'git/update-ref',
+      200,
+      (await alice.rest.git.updateRef({ ...o, ref: 'heads/schema', sha: newCommit.data.sha })).data,
+    );
     expectValid('repos/get-commit', 200, (await alice.rest.repos.getCommit({ ...o, ref: 'schema' })).data);
-    expectValid('repos/list-commits', 200, (await alice.rest.repos.listCommits({ ...o, sha: 'schema' })).data);
-    expectValid('repos/compare-commits', 200, (await alice.rest.repos.compareCommitsWithBasehead({ ...o, basehead: 'main...schema' })).data);
+    expectValid(
+      'repos/list-commits',
+      200,
+      (await alice.rest.repos.listCommits({ ...o, sha: 'schema' })).data,
+    );
+    expectValid(
+      'repos/compare-commits',
+      200,
+      (await alice.rest.repos.compareCommitsWithBasehead({ ...o, basehead: 'main...schema' })).data,
+    );
   });
 
   it('contents: file, directory, submodule, create and update', async () => {
     const o = { owner: 'acme', repo: 'umbrella' };
-    expectValid('repos/get-content', 200, (await alice.rest.repos.getContent({ ...o, path: 'README.md' })).data);
+    expectValid(
+      'repos/get-content',
+      200,
+      (await alice.rest.repos.getContent({ ...o, path: 'README.md' })).data,
+    );
     expectValid('repos/get-content', 200, (await alice.rest.repos.getContent({ ...o, path: 'repos' })).data);
-    expectValid('repos/get-content', 200, (await alice.rest.repos.getContent({ ...o, path: 'repos/api' })).data);
-    const created = await alice.rest.repos.createOrUpdateFileContents({ ...o, path: 'specs/a.md', message: 'a', content: 'YQ==' });
+    expectValid(
+      'repos/get-content',
+      200,
+      (await alice.rest.repos.getContent({ ...o, path: 'repos/api' })).data,
+    );
+    const created = await alice.rest.repos.createOrUpdateFileContents({
+      ...o,
+      path: 'specs/a.md',
+      message: 'a',
+      content: 'YQ==',
+    });
     expectValid('repos/create-or-update-file-contents', 201, created.data);
-    const updated = await alice.rest.repos.createOrUpdateFileContents({ ...o, path: 'specs/a.md', message: 'a', content: 'Yg==', sha: created.data.content!.sha });
+    const updated = await alice.rest.repos.createOrUpdateFileContents({
+      ...o,
+      path: 'specs/a.md',
+      message: 'a',
+      content: 'Yg==',
+      sha: created.data.content!.sha,
+    });
     expectValid('repos/create-or-update-file-contents', 200, updated.data);
   });
 
@@ -138,14 +253,36 @@ describe('responses match GitHub OpenAPI schemas', () => {
     const o = { owner: 'acme', repo: 'umbrella' };
     const main = (await alice.rest.git.getRef({ ...o, ref: 'heads/main' })).data.object.sha;
     await alice.rest.git.createRef({ ...o, ref: 'refs/heads/pr', sha: main });
-    await alice.rest.repos.createOrUpdateFileContents({ ...o, path: 'pr.md', message: 'pr', content: 'cHI=', branch: 'pr' });
+    await alice.rest.repos.createOrUpdateFileContents({
+      ...o,
+      path: 'pr.md',
+      message: 'pr',
+      content: 'cHI=',
+      branch: 'pr',
+    });
     const created = await alice.rest.pulls.create({ ...o, title: 'PR', head: 'pr', base: 'main' });
     expectValid('pulls/create', 201, created.data);
-    expectValid('pulls/get', 200, (await alice.rest.pulls.get({ ...o, pull_number: created.data.number })).data);
+    expectValid(
+      'pulls/get',
+      200,
+      (await alice.rest.pulls.get({ ...o, pull_number: created.data.number })).data,
+    );
     expectValid('pulls/list', 200, (await alice.rest.pulls.list(o)).data);
-    expectValid('pulls/update', 200, (await alice.rest.pulls.update({ ...o, pull_number: created.data.number, body: 'new' })).data);
-    expectValid('pulls/merge', 200, (await alice.rest.pulls.merge({ ...o, pull_number: created.data.number })).data);
-    expectValid('pulls/get', 200, (await alice.rest.pulls.get({ ...o, pull_number: created.data.number })).data);
+    expectValid(
+      'pulls/update',
+      200,
+      (await alice.rest.pulls.update({ ...o, pull_number: created.data.number, body: 'new' })).data,
+    );
+    expectValid(
+      'pulls/merge',
+      200,
+      (await alice.rest.pulls.merge({ ...o, pull_number: created.data.number })).data,
+    );
+    expectValid(
+      'pulls/get',
+      200,
+      (await alice.rest.pulls.get({ ...o, pull_number: created.data.number })).data,
+    );
   });
 
   it('apps and installations', async () => {
@@ -155,25 +292,68 @@ describe('responses match GitHub OpenAPI schemas', () => {
     // description; components/schemas/installation says anyOf), so items are checked against the component.
     for (const item of (await app.rest.apps.listInstallations()).data) expectComponent('installation', item);
     const id = await installationId(t.forge, 'alice');
-    expectValid('apps/get-installation', 200, (await app.rest.apps.getInstallation({ installation_id: id })).data);
-    expectValid('apps/get-user-installation', 200, (await app.rest.apps.getUserInstallation({ username: 'alice' })).data);
-    const token = await app.rest.apps.createInstallationAccessToken({ installation_id: id, repositories: ['api'], permissions: { contents: 'write' } });
+    expectValid(
+      'apps/get-installation',
+      200,
+      (await app.rest.apps.getInstallation({ installation_id: id })).data,
+    );
+    expectValid(
+      'apps/get-user-installation',
+      200,
+      (await app.rest.apps.getUserInstallation({ username: 'alice' })).data,
+    );
+    const token = await app.rest.apps.createInstallationAccessToken({
+      installation_id: id,
+      repositories: ['api'],
+      permissions: { contents: 'write' },
+    });
     expectValid('apps/create-installation-access-token', 201, token.data);
     const inst = octokit(t.forge, await installationToken(t.forge, 'alice'));
-    expectValid('apps/list-repos-accessible-to-installation', 200, (await inst.rest.apps.listReposAccessibleToInstallation()).data);
-    expectValid('apps/list-installations-for-authenticated-user', 200, (await alice.rest.apps.listInstallationsForAuthenticatedUser()).data);
+    expectValid(
+      'apps/list-repos-accessible-to-installation',
+      200,
+      (await inst.rest.apps.listReposAccessibleToInstallation()).data,
+    );
+    expectValid(
+      'apps/list-installations-for-authenticated-user',
+      200,
+      (await alice.rest.apps.listInstallationsForAuthenticatedUser()).data,
+    );
   });
 
   it('errors', async () => {
     const notFound = await alice.rest.repos.get({ owner: 'acme', repo: 'nope' }).catch((e) => e);
     expectValid('repos/get', 404, notFound.response.data);
-    const invalid = await alice.rest.pulls.create({ owner: 'acme', repo: 'api', title: 'x', head: 'nope', base: 'main' }).catch((e) => e);
+    const invalid = await alice.rest.pulls
+      .create({ owner: 'acme', repo: 'api', title: 'x', head: 'nope', base: 'main' })
+      .catch((e) => e);
     expectValid('pulls/create', 422, invalid.response.data);
     const conflict = await alice.rest.repos
-      .createOrUpdateFileContents({ owner: 'acme', repo: 'api', path: 'README.md', message: 'x', content: 'eA==', sha: 'a'.repeat(40) })
+      .createOrUpdateFileContents({
+        owner: 'acme',
+        repo: 'api',
+        path: 'README.md',
+        message: 'x',
+        content: 'eA==',
+        sha: 'a'.repeat(40),
+      })
       .catch((e) => e);
     expect(conflict.status).toBe(409);
     // The 409 schema is oneOf[basic-error, repository-rule-violation-error]; both match any basic error.
     expectComponent('basic-error', conflict.response.data);
+  });
+
+  it('webhook payloads (push, pull_request opened/edited/closed)', async () => {
+    // The PR test above opened, edited and merged a PR; its pushes went out as push events.
+    const find = (event: string, action?: string) =>
+      eventually(() =>
+        hooks.received.find(
+          (h) => h.event === event && (action === undefined || h.payload.action === action),
+        ),
+      );
+    expectComponent('webhook-push', (await find('push')).payload);
+    for (const action of ['opened', 'edited', 'closed']) {
+      expectComponent(`webhook-pull-request-${action}`, (await find('pull_request', action)).payload);
+    }
   });
 });

@@ -1,13 +1,14 @@
 import { compactVerify, decodeJwt, importSPKI } from 'jose';
-import type { AppRecord } from '../state/model.ts';
 import { ForgeError } from '../http/errors.ts';
+import type { AppRecord } from '../state/model.ts';
 
 /** GitHub's wording for App JWT problems (all 401). */
 const UNDECODABLE = 'A JSON web token could not be decoded';
 const EXP_TOO_FAR = "'Expiration time' claim ('exp') is too far in the future";
 const EXP_INVALID =
   "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
-const IAT_INVALID = "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued";
+const IAT_INVALID =
+  "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued";
 const MAX_LIFETIME_S = 600;
 /** Tolerated skew for `iat` (GitHub's docs suggest back-dating it 60 s) and for rounding of `exp`. */
 const SKEW_S = 60;
@@ -46,5 +47,6 @@ export async function verifyAppJwt(jwt: string, app: AppRecord | null, nowMs: nu
   const { iat, exp } = claims;
   if (typeof iat !== 'number' || !Number.isInteger(iat) || iat > now + SKEW_S) throw fail(IAT_INVALID);
   if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= now) throw fail(EXP_INVALID);
-  if (exp - now > MAX_LIFETIME_S + EXP_ROUNDING_S || exp - iat > MAX_LIFETIME_S + SKEW_S) throw fail(EXP_TOO_FAR);
+  if (exp - now > MAX_LIFETIME_S + EXP_ROUNDING_S || exp - iat > MAX_LIFETIME_S + SKEW_S)
+    throw fail(EXP_TOO_FAR);
 }

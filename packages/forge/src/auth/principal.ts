@@ -70,7 +70,12 @@ export async function resolvePrincipal(
     };
   }
   if (!state.accounts[rec.login.toLowerCase()]) throw badCredentials();
-  return { kind: 'user', login: rec.login, via: rec.kind === 'pat' ? 'pat' : 'oauth', scope: `token:${hash}` };
+  return {
+    kind: 'user',
+    login: rec.login,
+    via: rec.kind === 'pat' ? 'pat' : 'oauth',
+    scope: `token:${hash}`,
+  };
 }
 
 /** The rate-limit bucket: GitHub counts per user, per installation, per App, or per IP. */
@@ -81,7 +86,11 @@ export function rateBucket(p: Principal): { key: string; limit: number; label: s
     case 'user':
       return { key: `user:${p.login.toLowerCase()}`, limit: 5000, label: `user ${p.login}` };
     case 'installation':
-      return { key: `installation:${p.installationId}`, limit: 5000, label: `installation ID ${p.installationId}` };
+      return {
+        key: `installation:${p.installationId}`,
+        limit: 5000,
+        label: `installation ID ${p.installationId}`,
+      };
     case 'app':
       return { key: `app:${p.appId}`, limit: 5000, label: `app ID ${p.appId}` };
   }

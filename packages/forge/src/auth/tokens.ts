@@ -18,7 +18,12 @@ function randomString(length: number): string {
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-const PREFIX: Record<TokenRecord['kind'], string> = { installation: 'ghs', user: 'ghu', refresh: 'ghr', pat: 'ghp' };
+const PREFIX: Record<TokenRecord['kind'], string> = {
+  installation: 'ghs',
+  user: 'ghu',
+  refresh: 'ghr',
+  pat: 'ghp',
+};
 
 /** Creates a token of the record's kind and stores only its hash. */
 export function issueToken(state: ForgeState, record: TokenRecord): string {

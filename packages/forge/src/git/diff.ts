@@ -25,12 +25,30 @@ export async function diffFiles(gitDir: string, base: string | null, head: strin
     const [, , oldSha, newSha, status] = raw[i].slice(1).split(' ');
     const code = status[0];
     if (code === 'R' || code === 'C') {
-      files.push({ filename: raw[i + 2], previousFilename: raw[i + 1], status: 'renamed', additions: 0, deletions: 0, sha: newSha });
+      files.push({
+        filename: raw[i + 2],
+        previousFilename: raw[i + 1],
+        status: 'renamed',
+        additions: 0,
+        deletions: 0,
+        sha: newSha,
+      });
       i += 3;
     } else {
-      const map: Record<string, DiffFile['status']> = { A: 'added', D: 'removed', M: 'modified', T: 'changed' };
+      const map: Record<string, DiffFile['status']> = {
+        A: 'added',
+        D: 'removed',
+        M: 'modified',
+        T: 'changed',
+      };
       const st = map[code] ?? 'modified';
-      files.push({ filename: raw[i + 1], status: st, additions: 0, deletions: 0, sha: code === 'D' ? oldSha : newSha });
+      files.push({
+        filename: raw[i + 1],
+        status: st,
+        additions: 0,
+        deletions: 0,
+        sha: code === 'D' ? oldSha : newSha,
+      });
       i += 2;
     }
   }

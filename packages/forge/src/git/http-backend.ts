@@ -28,7 +28,11 @@ function configEnv(config: Record<string, string>): Record<string, string> {
  * Serves one smart-HTTP request by running git-http-backend as a CGI: request body streamed to its
  * stdin (gzip is inflated by git itself via HTTP_CONTENT_ENCODING), CGI headers parsed, body streamed back.
  */
-export function runHttpBackend(req: IncomingMessage, res: ServerResponse, opts: BackendRequest): Promise<number> {
+export function runHttpBackend(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: BackendRequest,
+): Promise<number> {
   const h = req.headers;
   const env: Record<string, string> = {
     ...configEnv(opts.config),

@@ -32,7 +32,17 @@ export const isSha = (s: string): boolean => SHA_RE.test(s);
 
 /** Revisions that come from URLs are passed to git only when they cannot be read as options or ranges. */
 export function safeRev(rev: string): boolean {
-  return rev.length > 0 && rev.length < 256 && !rev.startsWith('-') && !/[\s~^:?*[\\]|\.\./.test(rev);
+  return rev.length > 0 && rev.length < 256 && !rev.startsWith('-') && !/[\s\0~^:?*[\\]|\.\./.test(rev);
+}
+
+/** A path inside a repository as GitHub accepts it: relative, no empty, `.` or `..` segments, no NUL. */
+export function safePath(path: string): boolean {
+  return (
+    path.length > 0 &&
+    path.length < 4096 &&
+    !path.includes('\0') &&
+    path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..')
+  );
 }
 
 export async function resolveCommit(gitDir: string, rev: string): Promise<string | null> {
@@ -95,7 +105,11 @@ export async function branchSha(gitDir: string, branch: string): Promise<string 
 function parsePerson(line: string): GitPerson {
   const m = /^(.*) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(line);
   if (!m) return { name: line, email: '', date: new Date(0).toISOString().replace(/\.\d{3}Z$/, 'Z') };
-  return { name: m[1], email: m[2], date: new Date(Number(m[3]) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return {
+    name: m[1],
+    email: m[2],
+    date: new Date(Number(m[3]) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
 }
 
 export async function readCommit(gitDir: string, sha: string): Promise<CommitData | null> {
@@ -159,6 +173,7 @@ export async function lsTree(gitDir: string, treeish: string, recursive = false)
 
 /** The entry at `path` inside commit `sha`, or null. */
 export async function entryAt(gitDir: string, commitSha: string, path: string): Promise<TreeEntry | null> {
+  if (!safePath(path)) return null;
   const r = await git(gitDir, ['ls-tree', '-l', '-z', commitSha, '--', path]);
   return parseLsTree(r.stdout).find((e) => e.path === path) ?? null;
 }
@@ -195,7 +210,12 @@ export async function mergeBase(gitDir: string, a: string, b: string): Promise<s
 }
 
 /** Commits reachable from `head` but not `base`, oldest first. */
-export async function commitsBetween(gitDir: string, base: string, head: string, limit = 250): Promise<string[]> {
+export async function commitsBetween(
+  gitDir: string,
+  base: string,
+  head: string,
+  limit = 250,
+): Promise<string[]> {
   const out = await gitText(gitDir, ['rev-list', '--reverse', `--max-count=${limit}`, head, `^${base}`]);
   return out ? out.split('\n') : [];
 }

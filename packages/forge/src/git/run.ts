@@ -24,6 +24,8 @@ const BASE_ENV: Record<string, string> = {
   GIT_COMMITTER_NAME: 'forge',
   GIT_COMMITTER_EMAIL: 'forge@localhost',
   LC_ALL: 'C',
+  // Paths from URLs are file names, never pathspec magic (globs, :(exclude), …).
+  GIT_LITERAL_PATHSPECS: '1',
 };
 
 export class GitError extends Error {
@@ -54,7 +56,11 @@ export function git(gitDir: string | null, args: string[], opts: GitRunOptions =
       // git may exit before reading all input (e.g. invalid object); the exit code tells the story.
     });
     child.on('close', (code) => {
-      const result = { code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
+      const result = {
+        code: code ?? -1,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8'),
+      };
       if (result.code === 0 || opts.okCodes?.includes(result.code)) resolve(result);
       else reject(new GitError(fullArgs, result.code, result.stderr));
     });
@@ -64,7 +70,11 @@ export function git(gitDir: string | null, args: string[], opts: GitRunOptions =
 }
 
 /** stdout as trimmed text. */
-export async function gitText(gitDir: string | null, args: string[], opts: GitRunOptions = {}): Promise<string> {
+export async function gitText(
+  gitDir: string | null,
+  args: string[],
+  opts: GitRunOptions = {},
+): Promise<string> {
   const r = await git(gitDir, args, opts);
   return r.stdout.toString('utf8').trim();
 }

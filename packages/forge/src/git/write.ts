@@ -34,7 +34,11 @@ export async function hashBlob(gitDir: string, content: Buffer | string): Promis
 }
 
 /** Builds a tree from `baseTree` (or empty) plus changes, using a throw-away index file. */
-export async function buildTree(gitDir: string, baseTree: string | null, changes: TreeChange[]): Promise<string> {
+export async function buildTree(
+  gitDir: string,
+  baseTree: string | null,
+  changes: TreeChange[],
+): Promise<string> {
   const dir = join(tmpdir(), `forge-index-${randomUUID()}`);
   await mkdir(dir, { recursive: true });
   const env = { GIT_INDEX_FILE: join(dir, 'index') };
@@ -76,7 +80,14 @@ function gitDate(iso: string | undefined, nowMs: number): string {
 
 export async function commitTree(
   gitDir: string,
-  opts: { tree: string; parents: string[]; message: string; author: PersonInput; committer?: PersonInput; nowMs: number },
+  opts: {
+    tree: string;
+    parents: string[];
+    message: string;
+    author: PersonInput;
+    committer?: PersonInput;
+    nowMs: number;
+  },
 ): Promise<string> {
   const committer = opts.committer ?? opts.author;
   const args = ['commit-tree', opts.tree];
@@ -95,7 +106,12 @@ export async function commitTree(
 }
 
 /** Compare-and-swap ref update; `oldSha` ZERO_SHA means "must not exist". Returns false when the ref moved. */
-export async function updateRef(gitDir: string, ref: string, newSha: string, oldSha?: string): Promise<boolean> {
+export async function updateRef(
+  gitDir: string,
+  ref: string,
+  newSha: string,
+  oldSha?: string,
+): Promise<boolean> {
   const args = ['update-ref', ref, newSha];
   if (oldSha !== undefined) args.push(oldSha);
   const r = await git(gitDir, args, { okCodes: [1, 128] });
@@ -110,8 +126,20 @@ export async function deleteRef(gitDir: string, ref: string, oldSha?: string): P
 }
 
 /** Copies `srcRef` of another local repository into `destRef` here (objects included). */
-export async function fetchRef(gitDir: string, srcGitDir: string, srcRef: string, destRef: string): Promise<void> {
-  await git(gitDir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', srcGitDir, `+${srcRef}:${destRef}`]);
+export async function fetchRef(
+  gitDir: string,
+  srcGitDir: string,
+  srcRef: string,
+  destRef: string,
+): Promise<void> {
+  await git(gitDir, [
+    'fetch',
+    '--quiet',
+    '--no-tags',
+    '--no-write-fetch-head',
+    srcGitDir,
+    `+${srcRef}:${destRef}`,
+  ]);
 }
 
 export async function checkRefFormat(ref: string): Promise<boolean> {

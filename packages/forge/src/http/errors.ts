@@ -18,7 +18,11 @@ export class ForgeError extends Error {
   constructor(
     status: number,
     message: string,
-    opts: { errors?: ValidationErrorItem[]; documentationUrl?: string; headers?: Record<string, string> } = {},
+    opts: {
+      errors?: ValidationErrorItem[];
+      documentationUrl?: string;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(message);
     this.status = status;

@@ -24,7 +24,12 @@ export class RateLimiter {
 
   peek(key: string, limit: number, nowMs: number): RateState {
     const b = this.bucket(key, nowMs);
-    return { limit, used: b.used, remaining: Math.max(0, limit - b.used), reset: Math.ceil(b.resetAt / 1000) };
+    return {
+      limit,
+      used: b.used,
+      remaining: Math.max(0, limit - b.used),
+      reset: Math.ceil(b.resetAt / 1000),
+    };
   }
 
   consume(key: string, limit: number, nowMs: number): RateState {

@@ -5,10 +5,10 @@ import { branchSha, commitsBetween } from '../git/read.ts';
 import { deleteRef, fetchRef } from '../git/write.ts';
 import { validationFailed } from '../http/errors.ts';
 import { canAccess, READ_CONTENTS } from '../policies/repo-access.ts';
+import { actorLogin } from '../routes/helpers.ts';
 import type { PullRecord, RepoRecord } from '../state/model.ts';
 import { findRepo, iso, networkRoot, repoGitDir } from '../state/queries.ts';
 import { pullRequestPayload } from '../webhooks/payloads.ts';
-import { actorLogin } from '../routes/helpers.ts';
 import { pullLiveData, syncPullHeadRef } from './pull-state.ts';
 
 export interface CreatePullInput {
@@ -57,7 +57,12 @@ export async function createPull(
   if (!headSha) throw invalid('head');
   const label = `${head.owner}:${headRef}`;
   const duplicate = Object.values(state.pulls).find(
-    (p) => p.repoId === base.id && p.state === 'open' && p.headRepoId === head.id && p.headRef === headRef && p.baseRef === input.base,
+    (p) =>
+      p.repoId === base.id &&
+      p.state === 'open' &&
+      p.headRepoId === head.id &&
+      p.headRef === headRef &&
+      p.baseRef === input.base,
   );
   if (duplicate) throw custom(`A pull request already exists for ${label}.`);
 

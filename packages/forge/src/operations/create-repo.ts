@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import type { ForgeContext } from '../context.ts';
+import { initBare } from '../git/write.ts';
 import { validationFailed } from '../http/errors.ts';
 import type { AccountRecord, RepoRecord } from '../state/model.ts';
 import { findRepo, iso, repoGitDir, VALID_NAME } from '../state/queries.ts';
 import type { RepoPermission } from '../types.ts';
-import { initBare } from '../git/write.ts';
 import { writeCommit } from './write-commit.ts';
 
 export interface CreateRepoInput {
@@ -30,7 +30,14 @@ export function assertRepoNameFree(ctx: ForgeContext, owner: string, name: strin
   }
   if (findRepo(ctx.store.read, owner, name)) {
     throw validationFailed(
-      [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }],
+      [
+        {
+          resource: 'Repository',
+          code: 'custom',
+          field: 'name',
+          message: 'name already exists on this account',
+        },
+      ],
       'Repository creation failed.',
     );
   }
@@ -76,7 +83,10 @@ export async function createRepository(ctx: ForgeContext, input: CreateRepoInput
       branch: defaultBranch,
       files: { 'README.md': body },
       message: 'Initial commit',
-      author: { name: input.owner.login, email: `${input.owner.id}+${input.owner.login}@users.noreply.github.com` },
+      author: {
+        name: input.owner.login,
+        email: `${input.owner.id}+${input.owner.login}@users.noreply.github.com`,
+      },
     });
   }
   return repo;

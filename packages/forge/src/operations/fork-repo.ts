@@ -3,7 +3,7 @@ import type { ForgeContext } from '../context.ts';
 import { git } from '../git/run.ts';
 import { setHead } from '../git/write.ts';
 import type { AccountRecord, RepoRecord } from '../state/model.ts';
-import { findRepo, iso, networkRoot, reposOwnedBy, repoGitDir } from '../state/queries.ts';
+import { findRepo, iso, networkRoot, repoGitDir, reposOwnedBy } from '../state/queries.ts';
 import { assertRepoNameFree } from './create-repo.ts';
 
 /**

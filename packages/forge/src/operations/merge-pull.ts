@@ -8,10 +8,10 @@ import { branchSha, commitsBetween, mergeBase, readCommit } from '../git/read.ts
 import { git, gitText } from '../git/run.ts';
 import { commitTree, updateRef } from '../git/write.ts';
 import { ForgeError, validationFailed } from '../http/errors.ts';
+import { actorIdentity, actorLogin } from '../routes/helpers.ts';
 import type { PullRecord, RepoRecord } from '../state/model.ts';
 import { iso, repoById, repoGitDir } from '../state/queries.ts';
 import { pullRequestPayload } from '../webhooks/payloads.ts';
-import { actorIdentity, actorLogin } from '../routes/helpers.ts';
 import { pullLiveData, syncPullHeadRef } from './pull-state.ts';
 import { recordRefUpdates } from './record-push.ts';
 
@@ -32,7 +32,13 @@ async function mergeTree(gitDir: string, base: string, head: string): Promise<st
 }
 
 /** Replays head's commits onto base in a throw-away worktree (git 2.39 merge-tree has no --merge-base). */
-async function rebaseCommits(ctx: ForgeContext, gitDir: string, base: string, head: string, who: { name: string; email: string }) {
+async function rebaseCommits(
+  ctx: ForgeContext,
+  gitDir: string,
+  base: string,
+  head: string,
+  who: { name: string; email: string },
+) {
   const dir = join(tmpdir(), `forge-rebase-${randomUUID()}`);
   await git(gitDir, ['worktree', 'add', '--quiet', '--detach', dir, head]);
   try {
@@ -41,7 +47,10 @@ async function rebaseCommits(ctx: ForgeContext, gitDir: string, base: string, he
       GIT_COMMITTER_EMAIL: who.email,
       GIT_COMMITTER_DATE: `@${Math.floor(ctx.now() / 1000)} +0000`,
     };
-    const r = await git(null, ['-C', dir, 'rebase', '--quiet', '--no-autostash', base], { env, okCodes: [1, 128] });
+    const r = await git(null, ['-C', dir, 'rebase', '--quiet', '--no-autostash', base], {
+      env,
+      okCodes: [1, 128],
+    });
     if (r.code !== 0) {
       await git(null, ['-C', dir, 'rebase', '--abort'], { okCodes: [1, 128] });
       throw notMergeable();
@@ -70,8 +79,13 @@ export async function mergePull(
   input: MergeInput,
 ): Promise<{ sha: string; merged: true; message: string }> {
   const method = (input.method ?? 'merge') as MergeMethod;
-  if (!(method in NOT_ALLOWED)) throw validationFailed([{ resource: 'PullRequest', code: 'invalid', field: 'merge_method' }]);
-  const allowed = { merge: base.allowMergeCommit, squash: base.allowSquashMerge, rebase: base.allowRebaseMerge }[method];
+  if (!(method in NOT_ALLOWED))
+    throw validationFailed([{ resource: 'PullRequest', code: 'invalid', field: 'merge_method' }]);
+  const allowed = {
+    merge: base.allowMergeCommit,
+    squash: base.allowSquashMerge,
+    rebase: base.allowRebaseMerge,
+  }[method];
   if (!allowed) throw new ForgeError(405, NOT_ALLOWED[method]);
   if (pull.state !== 'open') throw notMergeable();
   const gitDir = repoGitDir(ctx.reposDir, base);
@@ -94,7 +108,9 @@ export async function mergePull(
       let title: string;
       let body: string;
       if (method === 'merge') {
-        title = input.commitTitle ?? `Merge pull request #${pull.number} from ${headRepo?.owner ?? base.owner}/${pull.headRef}`;
+        title =
+          input.commitTitle ??
+          `Merge pull request #${pull.number} from ${headRepo?.owner ?? base.owner}/${pull.headRef}`;
         body = input.commitMessage ?? pull.title;
       } else {
         title = input.commitTitle ?? `${pull.title} (#${pull.number})`;
@@ -136,7 +152,12 @@ export async function mergePull(
     });
     return { ...p };
   });
-  await recordRefUpdates(ctx, base, [{ ref: `refs/heads/${pull.baseRef}`, before: baseTip, after: newSha }], actor);
+  await recordRefUpdates(
+    ctx,
+    base,
+    [{ ref: `refs/heads/${pull.baseRef}`, before: baseTip, after: newSha }],
+    actor,
+  );
   const live = await pullLiveData(ctx, base, merged, true);
   ctx.webhooks.emit('pull_request', pullRequestPayload(ctx, base, merged, live, actor, 'closed'));
   return { sha: newSha, merged: true, message: 'Pull Request successfully merged' };

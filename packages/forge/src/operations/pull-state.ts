@@ -8,7 +8,11 @@ import type { PullRecord, RepoRecord } from '../state/model.ts';
 import { repoById, repoGitDir } from '../state/queries.ts';
 
 /** Copies the PR head into the base repository as `refs/pull/{n}/head`, as GitHub does. */
-export async function syncPullHeadRef(ctx: ForgeContext, base: RepoRecord, pull: PullRecord): Promise<string | null> {
+export async function syncPullHeadRef(
+  ctx: ForgeContext,
+  base: RepoRecord,
+  pull: PullRecord,
+): Promise<string | null> {
   const baseDir = repoGitDir(ctx.reposDir, base);
   const ref = `refs/pull/${pull.number}/head`;
   const head = repoById(ctx.store.read, pull.headRepoId);
@@ -23,7 +27,9 @@ export async function syncPullHeadRef(ctx: ForgeContext, base: RepoRecord, pull:
 
 /** Whether `head` merges cleanly into `base` (git merge-tree, no worktree). */
 export async function mergesCleanly(gitDir: string, baseSha: string, headSha: string): Promise<boolean> {
-  const r = await git(gitDir, ['merge-tree', '--write-tree', '--no-messages', baseSha, headSha], { okCodes: [1] });
+  const r = await git(gitDir, ['merge-tree', '--write-tree', '--no-messages', baseSha, headSha], {
+    okCodes: [1],
+  });
   return r.code === 0;
 }
 
@@ -45,7 +51,8 @@ export async function pullLiveData(
   const from = (await mergeBase(baseDir, baseSha, headSha).catch(() => null)) ?? baseSha;
   const files = await diffFiles(baseDir, from, headSha).catch(() => []);
   const commits = await commitsBetween(baseDir, pull.mergedAt ? from : baseSha, headSha).catch(() => []);
-  const mergeable = pull.state === 'open' ? await mergesCleanly(baseDir, baseSha, headSha).catch(() => null) : null;
+  const mergeable =
+    pull.state === 'open' ? await mergesCleanly(baseDir, baseSha, headSha).catch(() => null) : null;
   return {
     baseSha,
     headSha,

@@ -23,7 +23,12 @@ async function pushedCommits(gitDir: string, u: RefUpdate): Promise<PushCommit[]
     ? [`--exclude=${u.ref.slice('refs/heads/'.length)}`, '--branches']
     : [`--exclude=${u.ref}`, '--all'];
   const range = u.before === ZERO_SHA ? [u.after, '--not', ...others] : [u.after, `^${u.before}`];
-  const out = await gitText(gitDir, ['rev-list', '--reverse', `--max-count=${MAX_PAYLOAD_COMMITS}`, ...range]);
+  const out = await gitText(gitDir, [
+    'rev-list',
+    '--reverse',
+    `--max-count=${MAX_PAYLOAD_COMMITS}`,
+    ...range,
+  ]);
   const result: PushCommit[] = [];
   for (const sha of out ? out.split('\n') : []) {
     const commit = await readCommit(gitDir, sha);
@@ -53,7 +58,8 @@ export async function recordRefUpdates(
     });
     for (const u of updates) {
       if (ctx.webhooks.active) {
-        const forced = u.before !== ZERO_SHA && u.after !== ZERO_SHA && !(await isAncestor(gitDir, u.before, u.after));
+        const forced =
+          u.before !== ZERO_SHA && u.after !== ZERO_SHA && !(await isAncestor(gitDir, u.before, u.after));
         const commits = await pushedCommits(gitDir, u);
         ctx.webhooks.emit('push', pushPayload(ctx, repo, actor, { ...u, forced }, commits));
       }

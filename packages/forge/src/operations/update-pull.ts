@@ -3,10 +3,10 @@ import type { ForgeContext } from '../context.ts';
 import { branchSha } from '../git/read.ts';
 import { notFound, optionalBoolean, optionalString, validationFailed } from '../http/errors.ts';
 import { atLeast, userRole } from '../policies/repo-access.ts';
+import { actorLogin } from '../routes/helpers.ts';
 import type { PullRecord, RepoRecord } from '../state/model.ts';
 import { iso, repoById, repoGitDir } from '../state/queries.ts';
 import { pullRequestPayload } from '../webhooks/payloads.ts';
-import { actorLogin } from '../routes/helpers.ts';
 import { pullLiveData } from './pull-state.ts';
 
 /** `PATCH /pulls/{n}`: title/body/base edits (`edited`), close (`closed`) and reopen (`reopened`). */
@@ -30,10 +30,25 @@ export async function updatePull(
     throw validationFailed([{ resource: 'PullRequest', code: 'invalid', field: 'state' }]);
   }
   if (state === 'open' && pull.state === 'closed') {
-    if (pull.mergedAt) throw validationFailed([{ resource: 'PullRequest', code: 'custom', field: 'state', message: 'state cannot be changed. The pull request has been merged.' }]);
+    if (pull.mergedAt)
+      throw validationFailed([
+        {
+          resource: 'PullRequest',
+          code: 'custom',
+          field: 'state',
+          message: 'state cannot be changed. The pull request has been merged.',
+        },
+      ]);
     const head = repoById(ctx.store.read, pull.headRepoId);
     if (!head || !(await branchSha(repoGitDir(ctx.reposDir, head), pull.headRef))) {
-      throw validationFailed([{ resource: 'PullRequest', code: 'custom', field: 'state', message: 'state cannot be changed. The head branch was deleted.' }]);
+      throw validationFailed([
+        {
+          resource: 'PullRequest',
+          code: 'custom',
+          field: 'state',
+          message: 'state cannot be changed. The head branch was deleted.',
+        },
+      ]);
     }
   }
   let newBaseSha: string | null = null;
@@ -45,7 +60,12 @@ export async function updatePull(
   if (title !== undefined && title !== pull.title) changes.title = { from: pull.title };
   if (text !== undefined && text !== pull.body) changes.body = { from: pull.body ?? '' };
   if (newBaseSha) changes.base = { ref: { from: pull.baseRef }, sha: { from: pull.baseSha } };
-  const action = state === 'closed' && pull.state === 'open' ? 'closed' : state === 'open' && pull.state === 'closed' ? 'reopened' : null;
+  const action =
+    state === 'closed' && pull.state === 'open'
+      ? 'closed'
+      : state === 'open' && pull.state === 'closed'
+        ? 'reopened'
+        : null;
 
   const updated = ctx.store.mutate((s) => {
     const p = s.pulls[`${pull.repoId}/${pull.number}`];
@@ -69,7 +89,10 @@ export async function updatePull(
   });
   const live = await pullLiveData(ctx, base, updated, true);
   if (Object.keys(changes).length > 0) {
-    ctx.webhooks.emit('pull_request', pullRequestPayload(ctx, base, updated, live, actor, 'edited', { changes }));
+    ctx.webhooks.emit(
+      'pull_request',
+      pullRequestPayload(ctx, base, updated, live, actor, 'edited', { changes }),
+    );
   }
   if (action) ctx.webhooks.emit('pull_request', pullRequestPayload(ctx, base, updated, live, actor, action));
   return updated;

@@ -27,8 +27,9 @@ export async function writeCommit(
   input: WriteCommitInput,
 ): Promise<{ commitSha: string; parent: string | null; blobShas: Record<string, string> } | null> {
   const gitDir = repoGitDir(ctx.reposDir, repo);
-  const parent = input.expectedParent !== undefined ? input.expectedParent : await branchSha(gitDir, input.branch);
-  const baseTree = parent ? (await readCommit(gitDir, parent))?.tree ?? null : null;
+  const parent =
+    input.expectedParent !== undefined ? input.expectedParent : await branchSha(gitDir, input.branch);
+  const baseTree = parent ? ((await readCommit(gitDir, parent))?.tree ?? null) : null;
   const changes: TreeChange[] = [];
   const blobShas: Record<string, string> = {};
   for (const [path, content] of Object.entries(input.files ?? {})) {
@@ -40,7 +41,8 @@ export async function writeCommit(
     blobShas[path] = sha;
     changes.push({ path, mode: '100644', type: 'blob', sha });
   }
-  for (const link of input.gitlinks ?? []) changes.push({ path: link.path, mode: '160000', type: 'commit', sha: link.sha });
+  for (const link of input.gitlinks ?? [])
+    changes.push({ path: link.path, mode: '160000', type: 'commit', sha: link.sha });
   const tree = await buildTree(gitDir, baseTree, changes);
   const commitSha = await commitTree(gitDir, {
     tree,

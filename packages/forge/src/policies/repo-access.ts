@@ -22,7 +22,11 @@ export const ADMINISTER: Need = { perm: 'administration', level: 'write' };
 const RANK: Record<RepoPermission, number> = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 
 /** A user's role on a repository, or null for no access. Explicit collaborator entries override org roles. */
-export function userRole(state: Readonly<ForgeState>, login: string, repo: RepoRecord): RepoPermission | null {
+export function userRole(
+  state: Readonly<ForgeState>,
+  login: string,
+  repo: RepoRecord,
+): RepoPermission | null {
   const l = login.toLowerCase();
   if (repo.owner.toLowerCase() === l) return 'admin';
   const explicit = repo.collaborators[l];
@@ -44,7 +48,11 @@ function minimumRole(need: Need): RepoPermission {
   return 'write';
 }
 
-export function tokenInScope(state: Readonly<ForgeState>, p: Principal & { kind: 'installation' }, repo: RepoRecord) {
+export function tokenInScope(
+  state: Readonly<ForgeState>,
+  p: Principal & { kind: 'installation' },
+  repo: RepoRecord,
+) {
   const inst = state.installations[String(p.installationId)];
   if (!inst || !installationCovers(inst, repo)) return false;
   return p.repositoryIds === null || p.repositoryIds.includes(repo.id);
@@ -60,7 +68,12 @@ function tokenGrants(p: Principal & { kind: 'installation' }, need: Need): boole
  * Throws the error GitHub would answer when `p` lacks `need` on `repo`: 404 when the caller may not know
  * the repository exists, 403 "Resource not accessible by integration" for integrations, 401 for anonymous writes.
  */
-export function assertRepoAccess(state: Readonly<ForgeState>, p: Principal, repo: RepoRecord, need: Need): void {
+export function assertRepoAccess(
+  state: Readonly<ForgeState>,
+  p: Principal,
+  repo: RepoRecord,
+  need: Need,
+): void {
   switch (p.kind) {
     case 'anonymous':
       if (repo.private) throw notFound();

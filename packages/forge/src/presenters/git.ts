@@ -1,7 +1,7 @@
 import type { ForgeContext } from '../context.ts';
+import type { DiffFile } from '../git/diff.ts';
 import type { CommitData, RefInfo } from '../git/read.ts';
 import type { RepoRecord } from '../state/model.ts';
-import type { DiffFile } from '../git/diff.ts';
 import { repoUrls } from './repository.ts';
 import { simpleUser } from './user.ts';
 
@@ -30,7 +30,11 @@ export function gitCommitJson(ctx: ForgeContext, repo: RepoRecord, c: CommitData
     committer: c.committer,
     tree: { sha: c.tree, url: `${api}/git/trees/${c.tree}` },
     message: c.message,
-    parents: c.parents.map((p) => ({ sha: p, url: `${api}/git/commits/${p}`, html_url: `${html}/commit/${p}` })),
+    parents: c.parents.map((p) => ({
+      sha: p,
+      url: `${api}/git/commits/${p}`,
+      html_url: `${html}/commit/${p}`,
+    })),
     verification: UNSIGNED,
   };
 }
@@ -87,7 +91,8 @@ export function commitJson(ctx: ForgeContext, repo: RepoRecord, c: CommitData, f
 /** GitHub's `git-ref`. */
 export function refJson(ctx: ForgeContext, repo: RepoRecord, ref: RefInfo) {
   const { api } = repoUrls(ctx, repo);
-  const objectPath = ref.type === 'tag' ? 'tags' : ref.type === 'tree' ? 'trees' : ref.type === 'blob' ? 'blobs' : 'commits';
+  const objectPath =
+    ref.type === 'tag' ? 'tags' : ref.type === 'tree' ? 'trees' : ref.type === 'blob' ? 'blobs' : 'commits';
   return {
     ref: ref.ref,
     node_id: Buffer.from(`03:Ref${repo.id}:${ref.ref}`).toString('base64'),
@@ -103,7 +108,10 @@ export function shortBranchJson(ctx: ForgeContext, repo: RepoRecord, name: strin
     name,
     commit: { sha, url: `${api}/commits/${sha}` },
     protected: false,
-    protection: { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+    protection: {
+      enabled: false,
+      required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] },
+    },
     protection_url: `${api}/branches/${encodeURIComponent(name)}/protection`,
   };
 }
@@ -116,7 +124,10 @@ export function branchJson(ctx: ForgeContext, repo: RepoRecord, name: string, c:
     commit: commitJson(ctx, repo, c),
     _links: { self: `${api}/branches/${encodeURIComponent(name)}`, html: `${html}/tree/${name}` },
     protected: false,
-    protection: { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+    protection: {
+      enabled: false,
+      required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] },
+    },
     protection_url: `${api}/branches/${encodeURIComponent(name)}/protection`,
   };
 }

@@ -2,7 +2,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.ts';
 import { INSTALLATION_TOKEN_TTL_MS, issueToken, pruneExpired } from '../auth/tokens.ts';
 import type { ForgeContext } from '../context.ts';
-import { bodyObject, ForgeError, notFound, requiresAuthentication, unprocessable, validationFailed } from '../http/errors.ts';
+import {
+  bodyObject,
+  ForgeError,
+  notFound,
+  requiresAuthentication,
+  unprocessable,
+  validationFailed,
+} from '../http/errors.ts';
 import { paginate } from '../http/pagination.ts';
 import { canAccess, READ_METADATA, tokenInScope } from '../policies/repo-access.ts';
 import { appJson, installationJson } from '../presenters/installation.ts';
@@ -44,12 +51,22 @@ function narrowPermissions(inst: InstallationRecord, requested: unknown): Record
   return out;
 }
 
-function narrowRepositories(ctx: ForgeContext, inst: InstallationRecord, body: Record<string, unknown>): number[] | null {
+function narrowRepositories(
+  ctx: ForgeContext,
+  inst: InstallationRecord,
+  body: Record<string, unknown>,
+): number[] | null {
   const names = body.repositories;
   const ids = body.repository_ids;
   if (names === undefined && ids === undefined) return null;
   if ((names !== undefined && !Array.isArray(names)) || (ids !== undefined && !Array.isArray(ids))) {
-    throw validationFailed([{ resource: 'InstallationToken', code: 'invalid', field: names !== undefined ? 'repositories' : 'repository_ids' }]);
+    throw validationFailed([
+      {
+        resource: 'InstallationToken',
+        code: 'invalid',
+        field: names !== undefined ? 'repositories' : 'repository_ids',
+      },
+    ]);
   }
   const covered = installationRepos(ctx.store.read, inst);
   const result = new Set<number>();
@@ -59,7 +76,8 @@ function narrowRepositories(ctx: ForgeContext, inst: InstallationRecord, body: R
     result.add(repo.id);
   }
   for (const id of (ids ?? []) as unknown[]) {
-    if (typeof id !== 'number' || !covered.some((r) => r.id === id)) throw unprocessable(REPO_NOT_IN_INSTALLATION);
+    if (typeof id !== 'number' || !covered.some((r) => r.id === id))
+      throw unprocessable(REPO_NOT_IN_INSTALLATION);
     result.add(id);
   }
   if (result.size > 500) throw unprocessable('Too many repositories requested; the maximum is 500.');
@@ -98,7 +116,14 @@ export function appRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const expiresAt = ctx.now() + INSTALLATION_TOKEN_TTL_MS;
     const token = ctx.store.mutate((state) => {
       pruneExpired(state, ctx.now());
-      return issueToken(state, { kind: 'installation', installationId: inst.id, repositoryIds, permissions, expiresAt, createdAt: ctx.now() });
+      return issueToken(state, {
+        kind: 'installation',
+        installationId: inst.id,
+        repositoryIds,
+        permissions,
+        expiresAt,
+        createdAt: ctx.now(),
+      });
     });
     reply.code(201);
     const result: Record<string, unknown> = {
@@ -125,7 +150,13 @@ export function appRoutes(app: FastifyInstance, ctx: ForgeContext): void {
 
   app.get('/installation/repositories', async (req, reply) => {
     const p = req.principal;
-    if (p.kind !== 'installation') throw p.kind === 'anonymous' ? requiresAuthentication() : new ForgeError(403, 'You must authenticate with an installation access token in order to list repositories for an installation.');
+    if (p.kind !== 'installation')
+      throw p.kind === 'anonymous'
+        ? requiresAuthentication()
+        : new ForgeError(
+            403,
+            'You must authenticate with an installation access token in order to list repositories for an installation.',
+          );
     const inst = ctx.store.read.installations[String(p.installationId)];
     const repos = installationRepos(ctx.store.read, inst).filter((r) => tokenInScope(ctx.store.read, p, r));
     const page = paginate(ctx, req, reply, repos);
@@ -141,7 +172,10 @@ export function appRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     Object.values(ctx.store.read.installations)
       .filter((i) => {
         const account = findAccount(ctx.store.read, i.accountLogin);
-        return i.accountLogin.toLowerCase() === login.toLowerCase() || Boolean(account?.members?.[login.toLowerCase()]);
+        return (
+          i.accountLogin.toLowerCase() === login.toLowerCase() ||
+          Boolean(account?.members?.[login.toLowerCase()])
+        );
       })
       .sort((a, b) => a.id - b.id);
 
@@ -156,9 +190,15 @@ export function appRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const me = requireUser(ctx, req.principal);
     const inst = installationFromParam(ctx, req);
     if (!userInstallations(me.login).some((i) => i.id === inst.id)) throw notFound();
-    const repos = installationRepos(ctx.store.read, inst).filter((r) => canAccess(ctx.store.read, req.principal, r, READ_METADATA));
+    const repos = installationRepos(ctx.store.read, inst).filter((r) =>
+      canAccess(ctx.store.read, req.principal, r, READ_METADATA),
+    );
     const page = paginate(ctx, req, reply, repos);
-    return { total_count: repos.length, repository_selection: inst.repositorySelection, repositories: page.map((r) => repoJson(ctx, r, req.principal)) };
+    return {
+      total_count: repos.length,
+      repository_selection: inst.repositorySelection,
+      repositories: page.map((r) => repoJson(ctx, r, req.principal)),
+    };
   });
 
   const installationOf = (login: string | null) => {
@@ -170,7 +210,8 @@ export function appRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     requireApp(req.principal);
     const repo = findRepo(ctx.store.read, req.params.owner, req.params.repo);
     const inst = repo ? installationForAccount(ctx.store.read, repo.owner) : null;
-    if (!repo || !inst || !installationRepos(ctx.store.read, inst).some((r) => r.id === repo.id)) throw notFound();
+    if (!repo || !inst || !installationRepos(ctx.store.read, inst).some((r) => r.id === repo.id))
+      throw notFound();
     return installationJson(ctx, inst);
   });
   app.get<{ Params: { username: string } }>('/users/:username/installation', async (req) => {

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ForgeContext } from '../context.ts';
 import { diffFiles } from '../git/diff.ts';
-import { branchSha, commitsBetween, countAheadBehind, mergeBase, readCommit, resolveCommit } from '../git/read.ts';
+import {
+  branchSha,
+  commitsBetween,
+  countAheadBehind,
+  mergeBase,
+  readCommit,
+  resolveCommit,
+  safePath,
+} from '../git/read.ts';
 import { gitText } from '../git/run.ts';
 import { deleteRef, fetchRef } from '../git/write.ts';
 import { ForgeError, notFound } from '../http/errors.ts';
@@ -33,7 +41,9 @@ async function resolveSide(
     parts.length === 3
       ? findRepo(state, owner, maybeRepo)
       : Object.values(state.repos).find(
-          (r) => r.owner.toLowerCase() === owner.toLowerCase() && networkRoot(state, r).id === networkRoot(state, repo).id,
+          (r) =>
+            r.owner.toLowerCase() === owner.toLowerCase() &&
+            networkRoot(state, r).id === networkRoot(state, repo).id,
         );
   const ref = parts.length === 3 ? maybeRef : maybeRepo;
   if (!other || networkRoot(state, other).id !== networkRoot(state, repo).id) return null;
@@ -59,7 +69,13 @@ export function commitRoutes(app: FastifyInstance, ctx: ForgeContext): void {
       throw notFound();
     }
     const path = queryString(req, 'path');
-    const out = await gitText(gitDir, ['rev-list', '--max-count=10000', start, ...(path ? ['--', path] : [])]);
+    if (path !== undefined && !safePath(path)) return [];
+    const out = await gitText(gitDir, [
+      'rev-list',
+      '--max-count=10000',
+      start,
+      ...(path ? ['--', path] : []),
+    ]);
     const shas = out ? out.split('\n') : [];
     const page = paginate(ctx, req, reply, shas);
     const result = [];
@@ -92,7 +108,14 @@ export function commitRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const mb = await mergeBase(gitDir, base, head);
     if (!mb) throw new ForgeError(404, `No common ancestor between ${baseSpec} and ${headSpec}.`);
     const { ahead, behind } = await countAheadBehind(gitDir, base, head);
-    const status = ahead === 0 && behind === 0 ? 'identical' : behind === 0 ? 'ahead' : ahead === 0 ? 'behind' : 'diverged';
+    const status =
+      ahead === 0 && behind === 0
+        ? 'identical'
+        : behind === 0
+          ? 'ahead'
+          : ahead === 0
+            ? 'behind'
+            : 'diverged';
     const commits = [];
     for (const sha of await commitsBetween(gitDir, base, head)) {
       const c = await readCommit(gitDir, sha);

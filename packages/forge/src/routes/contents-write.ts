@@ -1,13 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ForgeContext } from '../context.ts';
-import { branchSha, entryAt, readCommit } from '../git/read.ts';
+import { branchSha, entryAt, readCommit, safePath, ZERO_SHA } from '../git/read.ts';
 import { bodyObject, ForgeError, notFound, unprocessable, validationFailed } from '../http/errors.ts';
+import { recordRefUpdates } from '../operations/record-push.ts';
+import { writeCommit } from '../operations/write-commit.ts';
 import { WRITE_CONTENTS } from '../policies/repo-access.ts';
 import { contentBase } from '../presenters/content.ts';
 import { gitCommitJson } from '../presenters/git.ts';
-import { recordRefUpdates } from '../operations/record-push.ts';
-import { writeCommit } from '../operations/write-commit.ts';
-import { ZERO_SHA } from '../git/read.ts';
 import { actorIdentity, repoFromRequest } from './helpers.ts';
 
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/;
@@ -30,19 +29,24 @@ export async function putOrDeleteContents(
 ) {
   const { repo, gitDir } = repoFromRequest(ctx, req, WRITE_CONTENTS);
   const path = (req.params as { '*': string })['*'].replace(/^\/+|\/+$/g, '');
-  if (!path || path.split('/').some((s) => s === '' || s === '.' || s === '..' || s === '.git')) {
+  if (!safePath(path) || path.split('/').includes('.git')) {
     throw validationFailed([{ resource: 'Commit', code: 'invalid', field: 'path' }]);
   }
   const body = bodyObject(req.body);
-  if (typeof body.message !== 'string') throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'message' }]);
+  if (typeof body.message !== 'string')
+    throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'message' }]);
   let content: Buffer | null = null;
   if (mode === 'put') {
-    if (typeof body.content !== 'string') throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'content' }]);
+    if (typeof body.content !== 'string')
+      throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'content' }]);
     if (!BASE64.test(body.content)) throw unprocessable('content is not valid Base64');
     content = Buffer.from(body.content, 'base64');
   }
   const branch = typeof body.branch === 'string' && body.branch ? body.branch : repo.defaultBranch;
-  const author = identity(body.author, 'author') ?? identity(body.committer, 'committer') ?? actorIdentity(ctx, req.principal);
+  const author =
+    identity(body.author, 'author') ??
+    identity(body.committer, 'committer') ??
+    actorIdentity(ctx, req.principal);
   const committer = identity(body.committer, 'committer') ?? author;
   const sha = typeof body.sha === 'string' ? body.sha : undefined;
 
@@ -55,7 +59,11 @@ export async function putOrDeleteContents(
     if (existing?.type === 'tree') throw unprocessable(`${path} is a directory`);
     if (mode === 'delete') {
       if (!existing) throw notFound();
-      if (!sha) throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'sha' }], 'Invalid request.\n\n"sha" wasn\'t supplied.');
+      if (!sha)
+        throw validationFailed(
+          [{ resource: 'Commit', code: 'missing_field', field: 'sha' }],
+          'Invalid request.\n\n"sha" wasn\'t supplied.',
+        );
     } else if (existing && !sha) {
       throw unprocessable('Invalid request.\n\n"sha" wasn\'t supplied.');
     }
@@ -71,7 +79,12 @@ export async function putOrDeleteContents(
     if (!written) throw new ForgeError(409, `is at a newer commit than ${tip ?? 'nothing'}; try again`);
     return { ...written, created: !existing };
   });
-  await recordRefUpdates(ctx, repo, [{ ref: `refs/heads/${branch}`, before: result.parent ?? ZERO_SHA, after: result.commitSha }], req.principal);
+  await recordRefUpdates(
+    ctx,
+    repo,
+    [{ ref: `refs/heads/${branch}`, before: result.parent ?? ZERO_SHA, after: result.commitSha }],
+    req.principal,
+  );
   const commit = gitCommitJson(ctx, repo, (await readCommit(gitDir, result.commitSha))!);
   if (mode === 'delete') return { content: null, commit };
   const entry = (await entryAt(gitDir, result.commitSha, path))!;

@@ -1,14 +1,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ForgeContext } from '../context.ts';
-import { branchSha, entryAt, lsTree, readBlob, readCommit, readGitmodules, resolveCommit } from '../git/read.ts';
+import {
+  branchSha,
+  entryAt,
+  lsTree,
+  readBlob,
+  readCommit,
+  readGitmodules,
+  resolveCommit,
+} from '../git/read.ts';
 import { ForgeError, notFound } from '../http/errors.ts';
 import { READ_CONTENTS } from '../policies/repo-access.ts';
 import { contentBase, directoryItem } from '../presenters/content.ts';
-import { githubBase64 } from './git-objects.ts';
 import { putOrDeleteContents } from './contents-write.ts';
+import { githubBase64 } from './git-objects.ts';
 import { queryString, repoFromRequest } from './helpers.ts';
 
-const wantsRaw = (req: FastifyRequest) => /application\/vnd\.github(\.v3)?\.raw/.test(String(req.headers.accept ?? ''));
+const wantsRaw = (req: FastifyRequest) =>
+  /application\/vnd\.github(\.v3)?\.raw/.test(String(req.headers.accept ?? ''));
 
 export function contentRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   const get = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -17,7 +26,8 @@ export function contentRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const ref = queryString(req, 'ref') || repo.defaultBranch;
     const commit = await resolveCommit(gitDir, ref);
     if (!commit) {
-      if (!(await branchSha(gitDir, repo.defaultBranch))) throw new ForgeError(404, 'This repository is empty.');
+      if (!(await branchSha(gitDir, repo.defaultBranch)))
+        throw new ForgeError(404, 'This repository is empty.');
       throw new ForgeError(404, `No commit found for the ref ${ref}`);
     }
     if (path === '') {
@@ -42,11 +52,20 @@ export function contentRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     if (entry.mode === '120000') {
       return { type: 'symlink', target: content.toString('utf8'), ...contentBase(ctx, repo, ref, entry) };
     }
-    return { type: 'file', encoding: 'base64', ...contentBase(ctx, repo, ref, entry), content: githubBase64(content) };
+    return {
+      type: 'file',
+      encoding: 'base64',
+      ...contentBase(ctx, repo, ref, entry),
+      content: githubBase64(content),
+    };
   };
   app.get('/repos/:owner/:repo/contents', get);
   app.get('/repos/:owner/:repo/contents/*', get);
 
-  app.put('/repos/:owner/:repo/contents/*', async (req, reply) => putOrDeleteContents(ctx, req, reply, 'put'));
-  app.delete('/repos/:owner/:repo/contents/*', async (req, reply) => putOrDeleteContents(ctx, req, reply, 'delete'));
+  app.put('/repos/:owner/:repo/contents/*', async (req, reply) =>
+    putOrDeleteContents(ctx, req, reply, 'put'),
+  );
+  app.delete('/repos/:owner/:repo/contents/*', async (req, reply) =>
+    putOrDeleteContents(ctx, req, reply, 'delete'),
+  );
 }

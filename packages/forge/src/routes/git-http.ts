@@ -6,16 +6,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Principal, readCredential, resolvePrincipal } from '../auth/principal.ts';
 import type { ForgeContext } from '../context.ts';
 import { runHttpBackend } from '../git/http-backend.ts';
+import { type RefUpdate, recordRefUpdates } from '../operations/record-push.ts';
 import { canAccess, mayWriteWorkflows, READ_CONTENTS, WRITE_CONTENTS } from '../policies/repo-access.ts';
 import type { RepoRecord } from '../state/model.ts';
 import { findRepo } from '../state/queries.ts';
-import { recordRefUpdates, type RefUpdate } from '../operations/record-push.ts';
 import { actorLogin } from './helpers.ts';
 
 const SERVICES = new Set(['git-upload-pack', 'git-receive-pack']);
 
 function plain(reply: FastifyReply, status: number, text: string, headers: Record<string, string> = {}) {
-  reply.code(status).headers({ 'content-type': 'text/plain; charset=utf-8', ...headers }).send(`${text}\n`);
+  reply
+    .code(status)
+    .headers({ 'content-type': 'text/plain; charset=utf-8', ...headers })
+    .send(`${text}\n`);
 }
 
 const askForCredentials = (reply: FastifyReply) =>
@@ -23,7 +26,8 @@ const askForCredentials = (reply: FastifyReply) =>
 
 /** Which git service a smart-HTTP path asks for, or null for anything else (the dumb protocol is not served). */
 function serviceOf(subpath: string, query: Record<string, unknown>): string | null {
-  if (subpath === 'info/refs') return typeof query.service === 'string' && SERVICES.has(query.service) ? query.service : null;
+  if (subpath === 'info/refs')
+    return typeof query.service === 'string' && SERVICES.has(query.service) ? query.service : null;
   return SERVICES.has(subpath) ? subpath : null;
 }
 
@@ -46,16 +50,26 @@ export async function serveGit(
   try {
     principal = await resolvePrincipal(ctx, readCredential(req.headers.authorization), req.ip);
   } catch {
-    return plain(reply, 401, 'Invalid username or token. Password authentication is not supported for Git operations.', {
-      'www-authenticate': 'Basic realm="GitHub"',
-    });
+    return plain(
+      reply,
+      401,
+      'Invalid username or token. Password authentication is not supported for Git operations.',
+      {
+        'www-authenticate': 'Basic realm="GitHub"',
+      },
+    );
   }
   const state = ctx.store.read;
   const repo = findRepo(state, owner, repoName);
   if (principal.kind === 'anonymous' && (!repo || repo.private || isPush)) return askForCredentials(reply);
-  if (!repo || !canAccess(state, principal, repo, READ_CONTENTS)) return plain(reply, 404, 'Repository not found.');
+  if (!repo || !canAccess(state, principal, repo, READ_CONTENTS))
+    return plain(reply, 404, 'Repository not found.');
   if (isPush && !canAccess(state, principal, repo, WRITE_CONTENTS)) {
-    return plain(reply, 403, `Permission to ${repo.owner}/${repo.name}.git denied to ${actorLogin(ctx, principal)}.`);
+    return plain(
+      reply,
+      403,
+      `Permission to ${repo.owner}/${repo.name}.git denied to ${actorLogin(ctx, principal)}.`,
+    );
   }
   await proxyToBackend(ctx, req, reply, repo, principal, subpath, isPush && req.method === 'POST');
 }

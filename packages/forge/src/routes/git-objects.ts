@@ -59,47 +59,62 @@ function person(value: unknown, field: string): { name: string; email: string; d
 }
 
 export function gitObjectRoutes(app: FastifyInstance, ctx: ForgeContext): void {
-  app.get<{ Params: { owner: string; repo: string; sha: string } }>('/repos/:owner/:repo/git/commits/:sha', async (req) => {
-    const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS);
-    const commit = await readCommit(gitDir, req.params.sha);
-    if (!commit) throw notFound();
-    return gitCommitJson(ctx, repo, commit);
-  });
+  app.get<{ Params: { owner: string; repo: string; sha: string } }>(
+    '/repos/:owner/:repo/git/commits/:sha',
+    async (req) => {
+      const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS);
+      const commit = await readCommit(gitDir, req.params.sha);
+      if (!commit) throw notFound();
+      return gitCommitJson(ctx, repo, commit);
+    },
+  );
 
-  app.get<{ Params: { owner: string; repo: string; sha: string } }>('/repos/:owner/:repo/git/trees/:sha', async (req) => {
-    const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS);
-    const tree = await resolveTree(gitDir, req.params.sha);
-    if (!tree) throw notFound();
-    const recursive = (req.query as Record<string, unknown>).recursive;
-    const entries = await lsTree(gitDir, tree, recursive !== undefined && recursive !== '' && recursive !== '0' && recursive !== 'false');
-    return treeJson(ctx, repo, tree, entries);
-  });
+  app.get<{ Params: { owner: string; repo: string; sha: string } }>(
+    '/repos/:owner/:repo/git/trees/:sha',
+    async (req) => {
+      const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS);
+      const tree = await resolveTree(gitDir, req.params.sha);
+      if (!tree) throw notFound();
+      const recursive = (req.query as Record<string, unknown>).recursive;
+      const entries = await lsTree(
+        gitDir,
+        tree,
+        recursive !== undefined && recursive !== '' && recursive !== '0' && recursive !== 'false',
+      );
+      return treeJson(ctx, repo, tree, entries);
+    },
+  );
 
-  app.get<{ Params: { owner: string; repo: string; sha: string } }>('/repos/:owner/:repo/git/blobs/:sha', async (req) => {
-    const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS);
-    const { sha } = req.params;
-    if (!isSha(sha)) throw validationFailed([{ resource: 'Blob', code: 'invalid', field: 'sha' }]);
-    const content = (await objectType(gitDir, sha)) === 'blob' ? await readBlob(gitDir, sha) : null;
-    if (!content) throw notFound();
-    return {
-      sha,
-      node_id: Buffer.from(`04:Blob${repo.id}:${sha}`).toString('base64'),
-      size: content.length,
-      url: `${repoUrls(ctx, repo).api}/git/blobs/${sha}`,
-      content: githubBase64(content),
-      encoding: 'base64',
-    };
-  });
+  app.get<{ Params: { owner: string; repo: string; sha: string } }>(
+    '/repos/:owner/:repo/git/blobs/:sha',
+    async (req) => {
+      const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS);
+      const { sha } = req.params;
+      if (!isSha(sha)) throw validationFailed([{ resource: 'Blob', code: 'invalid', field: 'sha' }]);
+      const content = (await objectType(gitDir, sha)) === 'blob' ? await readBlob(gitDir, sha) : null;
+      if (!content) throw notFound();
+      return {
+        sha,
+        node_id: Buffer.from(`04:Blob${repo.id}:${sha}`).toString('base64'),
+        size: content.length,
+        url: `${repoUrls(ctx, repo).api}/git/blobs/${sha}`,
+        content: githubBase64(content),
+        encoding: 'base64',
+      };
+    },
+  );
 
   app.post('/repos/:owner/:repo/git/blobs', async (req, reply) => {
     const { repo, gitDir } = repoFromRequest(ctx, req, WRITE_CONTENTS);
     const body = bodyObject(req.body);
-    if (typeof body.content !== 'string') throw validationFailed([{ resource: 'Blob', code: 'missing_field', field: 'content' }]);
+    if (typeof body.content !== 'string')
+      throw validationFailed([{ resource: 'Blob', code: 'missing_field', field: 'content' }]);
     const encoding = body.encoding ?? 'utf-8';
     if (encoding !== 'utf-8' && encoding !== 'utf8' && encoding !== 'base64') {
       throw validationFailed([{ resource: 'Blob', code: 'invalid', field: 'encoding' }]);
     }
-    const content = encoding === 'base64' ? Buffer.from(body.content, 'base64') : Buffer.from(body.content, 'utf8');
+    const content =
+      encoding === 'base64' ? Buffer.from(body.content, 'base64') : Buffer.from(body.content, 'utf8');
     const sha = await hashBlob(gitDir, content);
     reply.code(201);
     return { url: `${repoUrls(ctx, repo).api}/git/blobs/${sha}`, sha };
@@ -108,10 +123,12 @@ export function gitObjectRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   app.post('/repos/:owner/:repo/git/trees', async (req, reply) => {
     const { repo, gitDir } = repoFromRequest(ctx, req, WRITE_CONTENTS);
     const body = bodyObject(req.body);
-    if (!Array.isArray(body.tree)) throw validationFailed([{ resource: 'Tree', code: 'missing_field', field: 'tree' }]);
+    if (!Array.isArray(body.tree))
+      throw validationFailed([{ resource: 'Tree', code: 'missing_field', field: 'tree' }]);
     let baseTree: string | null = null;
     if (body.base_tree !== undefined && body.base_tree !== null) {
-      if (typeof body.base_tree !== 'string') throw validationFailed([{ resource: 'Tree', code: 'invalid', field: 'base_tree' }]);
+      if (typeof body.base_tree !== 'string')
+        throw validationFailed([{ resource: 'Tree', code: 'invalid', field: 'base_tree' }]);
       baseTree = await resolveTree(gitDir, body.base_tree);
       if (!baseTree) throw unprocessable('base_tree is not a valid tree oid');
     }
@@ -142,11 +159,14 @@ export function gitObjectRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   app.post('/repos/:owner/:repo/git/commits', async (req, reply) => {
     const { repo, gitDir } = repoFromRequest(ctx, req, WRITE_CONTENTS);
     const body = bodyObject(req.body);
-    if (typeof body.message !== 'string') throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'message' }]);
-    if (typeof body.tree !== 'string') throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'tree' }]);
+    if (typeof body.message !== 'string')
+      throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'message' }]);
+    if (typeof body.tree !== 'string')
+      throw validationFailed([{ resource: 'Commit', code: 'missing_field', field: 'tree' }]);
     if ((await objectType(gitDir, body.tree)) !== 'tree') throw unprocessable('Tree SHA does not exist');
     const parents = body.parents ?? [];
-    if (!Array.isArray(parents)) throw validationFailed([{ resource: 'Commit', code: 'invalid', field: 'parents' }]);
+    if (!Array.isArray(parents))
+      throw validationFailed([{ resource: 'Commit', code: 'invalid', field: 'parents' }]);
     for (const p of parents) {
       if (typeof p !== 'string' || (await objectType(gitDir, p)) !== 'commit') {
         throw unprocessable('Parent SHA does not exist or is not a commit object');
@@ -154,7 +174,14 @@ export function gitObjectRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     }
     const author = person(body.author, 'author') ?? actorIdentity(ctx, req.principal);
     const committer = person(body.committer, 'committer') ?? author;
-    const sha = await commitTree(gitDir, { tree: body.tree, parents: parents as string[], message: body.message, author, committer, nowMs: ctx.now() });
+    const sha = await commitTree(gitDir, {
+      tree: body.tree,
+      parents: parents as string[],
+      message: body.message,
+      author,
+      committer,
+      nowMs: ctx.now(),
+    });
     reply.code(201);
     reply.header('location', `${repoUrls(ctx, repo).api}/git/commits/${sha}`);
     return gitCommitJson(ctx, repo, (await readCommit(gitDir, sha))!);

@@ -4,9 +4,9 @@ import { isAncestor, isSha, listRefs, objectType, readRef, ZERO_SHA } from '../g
 import { checkRefFormat, deleteRef, updateRef } from '../git/write.ts';
 import { bodyObject, notFound, optionalBoolean, unprocessable, validationFailed } from '../http/errors.ts';
 import { paginate } from '../http/pagination.ts';
+import { recordRefUpdates } from '../operations/record-push.ts';
 import { READ_CONTENTS, WRITE_CONTENTS } from '../policies/repo-access.ts';
 import { refJson } from '../presenters/git.ts';
-import { recordRefUpdates } from '../operations/record-push.ts';
 import { repoFromRequest } from './helpers.ts';
 
 // Fastify has already percent-decoded route params.
@@ -47,8 +47,10 @@ export function gitRefRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const body = bodyObject(req.body);
     const ref = body.ref;
     const sha = body.sha;
-    if (typeof ref !== 'string') throw validationFailed([{ resource: 'Reference', code: 'missing_field', field: 'ref' }]);
-    if (typeof sha !== 'string') throw validationFailed([{ resource: 'Reference', code: 'missing_field', field: 'sha' }]);
+    if (typeof ref !== 'string')
+      throw validationFailed([{ resource: 'Reference', code: 'missing_field', field: 'ref' }]);
+    if (typeof sha !== 'string')
+      throw validationFailed([{ resource: 'Reference', code: 'missing_field', field: 'sha' }]);
     if (!ref.startsWith('refs/') || ref.split('/').length < 3 || !(await checkRefFormat(ref))) {
       throw unprocessable('Reference name is not valid');
     }
@@ -65,7 +67,8 @@ export function gitRefRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const { repo, gitDir } = repoFromRequest(ctx, req, WRITE_CONTENTS);
     const body = bodyObject(req.body);
     const sha = body.sha;
-    if (typeof sha !== 'string') throw validationFailed([{ resource: 'Reference', code: 'missing_field', field: 'sha' }]);
+    if (typeof sha !== 'string')
+      throw validationFailed([{ resource: 'Reference', code: 'missing_field', field: 'sha' }]);
     const force = optionalBoolean(body, 'force', 'Reference') ?? false;
     const name = `refs/${wildcard(req)}`;
     const result = await ctx.locks.run(`repo:${repo.id}`, async () => {
@@ -75,10 +78,12 @@ export function gitRefRoutes(app: FastifyInstance, ctx: ForgeContext): void {
       if (!force && current.sha !== sha && !(await isAncestor(gitDir, current.sha, sha))) {
         throw unprocessable('Update is not a fast forward');
       }
-      if (!(await updateRef(gitDir, name, sha, current.sha))) throw unprocessable('Reference cannot be updated');
+      if (!(await updateRef(gitDir, name, sha, current.sha)))
+        throw unprocessable('Reference cannot be updated');
       return current.sha;
     });
-    if (result !== sha) await recordRefUpdates(ctx, repo, [{ ref: name, before: result, after: sha }], req.principal);
+    if (result !== sha)
+      await recordRefUpdates(ctx, repo, [{ ref: name, before: result, after: sha }], req.principal);
     return refJson(ctx, repo, (await readRef(gitDir, name))!);
   });
 
@@ -87,7 +92,8 @@ export function gitRefRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const name = `refs/${wildcard(req)}`;
     const before = await ctx.locks.run(`repo:${repo.id}`, async () => {
       const current = await readRef(gitDir, name);
-      if (!current || !(await deleteRef(gitDir, name, current.sha))) throw unprocessable('Reference does not exist');
+      if (!current || !(await deleteRef(gitDir, name, current.sha)))
+        throw unprocessable('Reference does not exist');
       return current.sha;
     });
     await recordRefUpdates(ctx, repo, [{ ref: name, before, after: ZERO_SHA }], req.principal);

@@ -3,9 +3,9 @@ import type { Principal } from '../auth/principal.ts';
 import type { ForgeContext } from '../context.ts';
 import { ForgeError, notFound, requiresAuthentication } from '../http/errors.ts';
 import { assertRepoAccess, type Need } from '../policies/repo-access.ts';
+import { appBotUser, simpleUser } from '../presenters/user.ts';
 import type { AccountRecord, RepoRecord } from '../state/model.ts';
 import { findAccount, findRepo, repoGitDir } from '../state/queries.ts';
-import { appBotUser, simpleUser } from '../presenters/user.ts';
 
 export type RepoParams = { owner: string; repo: string };
 

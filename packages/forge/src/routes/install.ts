@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ForgeContext } from '../context.ts';
-import { findAccount } from '../state/queries.ts';
 import { ensureInstallation } from '../operations/install-app.ts';
+import { findAccount } from '../state/queries.ts';
 import { issueAuthorizationCode } from './oauth.ts';
 import { escapeHtml, page, signedInUser } from './web-session.ts';
 
@@ -15,7 +15,8 @@ export function installRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     '/apps/:slug/installations/new',
     async (req, reply) => {
       const ghApp = ctx.store.read.app;
-      if (!ghApp || ghApp.slug !== req.params.slug) return page(reply, 'Not Found', '<p>No such App.</p>', 404);
+      if (!ghApp || ghApp.slug !== req.params.slug)
+        return page(reply, 'Not Found', '<p>No such App.</p>', 404);
       const user = signedInUser(ctx, req, reply, `install ${ghApp.name}`);
       if (!user) return;
       let target = user;
@@ -23,14 +24,24 @@ export function installRoutes(app: FastifyInstance, ctx: ForgeContext): void {
         const org = findAccount(ctx.store.read, req.query.target);
         if (!org) return page(reply, 'Not Found', '<p>No such account.</p>', 404);
         if (org.type === 'Organization' && org.members?.[user.login.toLowerCase()] !== 'admin') {
-          return page(reply, 'Forbidden', `<p>${escapeHtml(user.login)} is not an owner of ${escapeHtml(org.login)}.</p>`, 403);
+          return page(
+            reply,
+            'Forbidden',
+            `<p>${escapeHtml(user.login)} is not an owner of ${escapeHtml(org.login)}.</p>`,
+            403,
+          );
         }
-        if (org.type === 'User' && org.id !== user.id) return page(reply, 'Forbidden', '<p>Not your account.</p>', 403);
+        if (org.type === 'User' && org.id !== user.id)
+          return page(reply, 'Forbidden', '<p>Not your account.</p>', 403);
         target = org;
       }
       const { installation } = ensureInstallation(ctx, target);
       if (!ghApp.setupUrl) {
-        return page(reply, `${ghApp.name} installed`, `<p>Installation ${installation.id} on ${escapeHtml(target.login)}.</p>`);
+        return page(
+          reply,
+          `${ghApp.name} installed`,
+          `<p>Installation ${installation.id} on ${escapeHtml(target.login)}.</p>`,
+        );
       }
       const url = new URL(ghApp.setupUrl);
       url.searchParams.set('installation_id', String(installation.id));

@@ -1,11 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { hashToken, newOAuthCode, pruneExpired, REFRESH_TOKEN_TTL_MS, USER_TOKEN_TTL_MS, issueToken } from '../auth/tokens.ts';
+import {
+  hashToken,
+  issueToken,
+  newOAuthCode,
+  pruneExpired,
+  REFRESH_TOKEN_TTL_MS,
+  USER_TOKEN_TTL_MS,
+} from '../auth/tokens.ts';
 import type { ForgeContext } from '../context.ts';
 import type { AccountRecord, AppRecord } from '../state/model.ts';
 import { page, signedInUser } from './web-session.ts';
 
 const CODE_TTL_MS = 10 * 60 * 1000;
-const DOCS = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
+const DOCS =
+  'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
 
 /** GitHub: redirect_uri must have the callback URL's host and port, and a path at or below its path. */
 export function redirectAllowed(app: AppRecord, redirectUri: string): boolean {
@@ -23,11 +31,21 @@ export function redirectAllowed(app: AppRecord, redirectUri: string): boolean {
 }
 
 /** Issues a one-time authorization code for `user` (used by the authorize page and by App installation). */
-export function issueAuthorizationCode(ctx: ForgeContext, user: AccountRecord, app: AppRecord, redirectUri: string | null) {
+export function issueAuthorizationCode(
+  ctx: ForgeContext,
+  user: AccountRecord,
+  app: AppRecord,
+  redirectUri: string | null,
+) {
   const code = newOAuthCode();
   ctx.store.mutate((state) => {
     pruneExpired(state, ctx.now());
-    state.oauthCodes[hashToken(code)] = { login: user.login, clientId: app.clientId, redirectUri, expiresAt: ctx.now() + CODE_TTL_MS };
+    state.oauthCodes[hashToken(code)] = {
+      login: user.login,
+      clientId: app.clientId,
+      redirectUri,
+      expiresAt: ctx.now() + CODE_TTL_MS,
+    };
   });
   return code;
 }
@@ -53,16 +71,20 @@ export function oauthRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   app.get('/login/oauth/authorize', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const ghApp = ctx.store.read.app;
-    if (!ghApp || q.client_id !== ghApp.clientId) return page(reply, 'Not Found', '<p>Unknown client_id.</p>', 404);
+    if (!ghApp || q.client_id !== ghApp.clientId)
+      return page(reply, 'Not Found', '<p>Unknown client_id.</p>', 404);
     const redirect = q.redirect_uri ?? ghApp.callbackUrls[0];
-    if (!redirect) return page(reply, 'Missing redirect_uri', '<p>No redirect_uri and no callback URL.</p>', 400);
+    if (!redirect)
+      return page(reply, 'Missing redirect_uri', '<p>No redirect_uri and no callback URL.</p>', 400);
     if (!redirectAllowed(ghApp, redirect)) {
-      return reply.redirect(withParams(ghApp.callbackUrls[0], {
-        error: 'redirect_uri_mismatch',
-        error_description: 'The redirect_uri MUST match the registered callback URL for this application.',
-        error_uri: DOCS,
-        state: q.state,
-      }));
+      return reply.redirect(
+        withParams(ghApp.callbackUrls[0], {
+          error: 'redirect_uri_mismatch',
+          error_description: 'The redirect_uri MUST match the registered callback URL for this application.',
+          error_uri: DOCS,
+          state: q.state,
+        }),
+      );
     }
     const user = signedInUser(ctx, req, reply, `authorize ${ghApp.name}`);
     if (!user) return;
@@ -71,7 +93,10 @@ export function oauthRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   });
 
   app.post('/login/oauth/access_token', async (req, reply) => {
-    const input = { ...(req.query as Record<string, unknown>), ...((req.body ?? {}) as Record<string, unknown>) };
+    const input = {
+      ...(req.query as Record<string, unknown>),
+      ...((req.body ?? {}) as Record<string, unknown>),
+    };
     const str = (k: string) => (typeof input[k] === 'string' ? (input[k] as string) : undefined);
     const fail = (error: string, description: string) =>
       tokenResponse(req, reply, { error, error_description: description, error_uri: DOCS });
@@ -84,7 +109,7 @@ export function oauthRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     if (grant === 'refresh_token') {
       const refresh = str('refresh_token') ?? '';
       const rec = ctx.store.read.tokens[hashToken(refresh)];
-      if (!rec || rec.kind !== 'refresh' || rec.expiresAt <= ctx.now()) {
+      if (rec?.kind !== 'refresh' || rec.expiresAt <= ctx.now()) {
         return fail('bad_refresh_token', 'The refresh token passed is incorrect or expired.');
       }
       login = rec.login;
@@ -99,7 +124,10 @@ export function oauthRoutes(app: FastifyInstance, ctx: ForgeContext): void {
       }
       const redirect = str('redirect_uri');
       if (redirect !== undefined && rec.redirectUri !== null && redirect !== rec.redirectUri) {
-        return fail('redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.');
+        return fail(
+          'redirect_uri_mismatch',
+          'The redirect_uri MUST match the registered callback URL for this application.',
+        );
       }
       login = rec.login;
       ctx.store.mutate((state) => {
@@ -111,7 +139,12 @@ export function oauthRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const now = ctx.now();
     const tokens = ctx.store.mutate((state) => ({
       access: issueToken(state, { kind: 'user', login, expiresAt: now + USER_TOKEN_TTL_MS, createdAt: now }),
-      refresh: issueToken(state, { kind: 'refresh', login, expiresAt: now + REFRESH_TOKEN_TTL_MS, createdAt: now }),
+      refresh: issueToken(state, {
+        kind: 'refresh',
+        login,
+        expiresAt: now + REFRESH_TOKEN_TTL_MS,
+        createdAt: now,
+      }),
     }));
     return tokenResponse(req, reply, {
       access_token: tokens.access,

@@ -11,15 +11,15 @@ import {
   validationFailed,
 } from '../http/errors.ts';
 import { paginate } from '../http/pagination.ts';
+import { createPull } from '../operations/create-pull.ts';
+import { mergePull } from '../operations/merge-pull.ts';
+import { pullLiveData } from '../operations/pull-state.ts';
+import { updatePull } from '../operations/update-pull.ts';
 import { READ_PULLS, WRITE_CONTENTS, WRITE_PULLS } from '../policies/repo-access.ts';
 import { commitJson, diffEntryJson } from '../presenters/git.ts';
 import { pullJson } from '../presenters/pull.ts';
 import type { PullRecord, RepoRecord } from '../state/model.ts';
 import { findPull, pullsOf, repoById, repoGitDir } from '../state/queries.ts';
-import { createPull } from '../operations/create-pull.ts';
-import { mergePull } from '../operations/merge-pull.ts';
-import { pullLiveData } from '../operations/pull-state.ts';
-import { updatePull } from '../operations/update-pull.ts';
 import { queryString, repoFromRequest } from './helpers.ts';
 
 type PullParams = { owner: string; repo: string; number: string };
@@ -32,7 +32,8 @@ function pullFromRequest(ctx: ForgeContext, req: FastifyRequest, repo: RepoRecor
 }
 
 export function pullRoutes(app: FastifyInstance, ctx: ForgeContext): void {
-  const full = async (repo: RepoRecord, pull: PullRecord) => pullJson(ctx, repo, pull, await pullLiveData(ctx, repo, pull, true));
+  const full = async (repo: RepoRecord, pull: PullRecord) =>
+    pullJson(ctx, repo, pull, await pullLiveData(ctx, repo, pull, true));
 
   app.post('/repos/:owner/:repo/pulls', async (req, reply) => {
     const { repo } = repoFromRequest(ctx, req, WRITE_PULLS);
@@ -54,7 +55,8 @@ export function pullRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   app.get('/repos/:owner/:repo/pulls', async (req, reply) => {
     const { repo } = repoFromRequest(ctx, req, READ_PULLS);
     const state = queryString(req, 'state') ?? 'open';
-    if (!['open', 'closed', 'all'].includes(state)) throw validationFailed([{ resource: 'PullRequest', code: 'invalid', field: 'state' }]);
+    if (!['open', 'closed', 'all'].includes(state))
+      throw validationFailed([{ resource: 'PullRequest', code: 'invalid', field: 'state' }]);
     const head = queryString(req, 'head');
     const base = queryString(req, 'base');
     let pulls = pullsOf(ctx.store.read, repo.id).filter((p) => state === 'all' || p.state === state);
@@ -63,7 +65,9 @@ export function pullRoutes(app: FastifyInstance, ctx: ForgeContext): void {
       const [owner, ref] = head.includes(':') ? head.split(/:(.*)/s) : [head, undefined];
       pulls = pulls.filter((p) => {
         const headRepo = repoById(ctx.store.read, p.headRepoId);
-        return headRepo?.owner.toLowerCase() === owner.toLowerCase() && (ref === undefined || p.headRef === ref);
+        return (
+          headRepo?.owner.toLowerCase() === owner.toLowerCase() && (ref === undefined || p.headRef === ref)
+        );
       });
     }
     const sort = queryString(req, 'sort') ?? 'created';

@@ -13,6 +13,8 @@ import {
   validationFailed,
 } from '../http/errors.ts';
 import { paginate } from '../http/pagination.ts';
+import { createRepository } from '../operations/create-repo.ts';
+import { forkRepository } from '../operations/fork-repo.ts';
 import {
   ADMINISTER,
   canAccess,
@@ -23,9 +25,14 @@ import {
 } from '../policies/repo-access.ts';
 import { fullRepoJson, repoJson } from '../presenters/repository.ts';
 import { simpleUser } from '../presenters/user.ts';
-import { findAccount, forksOf, installationForAccount, iso, tokenInScopeOfAccount } from '../state/queries.ts';
-import { createRepository } from '../operations/create-repo.ts';
-import { forkRepository } from '../operations/fork-repo.ts';
+import type { AccountRecord } from '../state/model.ts';
+import {
+  findAccount,
+  forksOf,
+  installationForAccount,
+  iso,
+  tokenInScopeOfAccount,
+} from '../state/queries.ts';
 import { repoFromRequest, requireUser } from './helpers.ts';
 
 export function repoRoutes(app: FastifyInstance, ctx: ForgeContext): void {
@@ -53,14 +60,19 @@ export function repoRoutes(app: FastifyInstance, ctx: ForgeContext): void {
 
   app.post<{ Params: { org: string } }>('/orgs/:org/repos', async (req, reply) => {
     const org = findAccount(ctx.store.read, req.params.org);
-    if (!org || org.type !== 'Organization') throw notFound();
+    if (org?.type !== 'Organization') throw notFound();
     const p = req.principal;
     if (p.kind === 'user') {
       const role = org.members?.[p.login.toLowerCase()];
-      if (role !== 'admin' && role !== 'write') throw new ForgeError(403, 'You need admin access to the organization before adding a repository to it.');
+      if (role !== 'admin' && role !== 'write')
+        throw new ForgeError(
+          403,
+          'You need admin access to the organization before adding a repository to it.',
+        );
     } else if (p.kind === 'installation') {
       const inst = installationForAccount(ctx.store.read, org.login);
-      if (!inst || inst.id !== p.installationId || p.permissions.administration !== 'write') throw notAccessibleByIntegration();
+      if (!inst || inst.id !== p.installationId || p.permissions.administration !== 'write')
+        throw notAccessibleByIntegration();
     } else {
       requireUser(ctx, p);
     }
@@ -68,7 +80,9 @@ export function repoRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const repo = await createRepository(ctx, {
       owner: org,
       name: requireString(body, 'name', 'Repository'),
-      private: optionalBoolean(body, 'private', 'Repository') ?? (optionalString(body, 'visibility', 'Repository') === 'private' ? true : undefined),
+      private:
+        optionalBoolean(body, 'private', 'Repository') ??
+        (optionalString(body, 'visibility', 'Repository') === 'private' ? true : undefined),
       description: optionalString(body, 'description', 'Repository'),
       autoInit: optionalBoolean(body, 'auto_init', 'Repository'),
       allowMergeCommit: optionalBoolean(body, 'allow_merge_commit', 'Repository'),
@@ -93,7 +107,14 @@ export function repoRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     };
     const name = optionalString(body, 'name', 'Repository');
     if (name !== undefined && name !== repo.name) {
-      throw validationFailed([{ resource: 'Repository', code: 'custom', field: 'name', message: 'renaming is not supported by the forge' }]);
+      throw validationFailed([
+        {
+          resource: 'Repository',
+          code: 'custom',
+          field: 'name',
+          message: 'renaming is not supported by the forge',
+        },
+      ]);
     }
     if (next.defaultBranch !== undefined && next.defaultBranch !== repo.defaultBranch) {
       if (!(await branchSha(gitDir, next.defaultBranch))) {
@@ -105,7 +126,10 @@ export function repoRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const squash = next.allowSquashMerge ?? repo.allowSquashMerge;
     const rebase = next.allowRebaseMerge ?? repo.allowRebaseMerge;
     if (!merge && !squash && !rebase) {
-      throw validationFailed([{ resource: 'Repository', code: 'no_merge_method', field: 'merge_method' }], 'Sorry, you need to allow at least one merge strategy. (no_merge_method)');
+      throw validationFailed(
+        [{ resource: 'Repository', code: 'no_merge_method', field: 'merge_method' }],
+        'Sorry, you need to allow at least one merge strategy. (no_merge_method)',
+      );
     }
     const updated = ctx.store.mutate((state) => {
       const r = state.repos[String(repo.id)];
@@ -127,16 +151,18 @@ export function repoRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const body = bodyObject(req.body);
     const orgName = optionalString(body, 'organization', 'Fork');
     const p = req.principal;
-    let owner;
+    let owner: AccountRecord | null | undefined;
     if (p.kind === 'installation') {
       const inst = ctx.store.read.installations[String(p.installationId)];
       owner = inst && findAccount(ctx.store.read, orgName ?? inst.accountLogin);
-      if (!owner || !tokenInScopeOfAccount(inst, owner.login) || p.permissions.administration !== 'write') throw notAccessibleByIntegration();
+      if (!owner || !tokenInScopeOfAccount(inst, owner.login) || p.permissions.administration !== 'write')
+        throw notAccessibleByIntegration();
     } else {
       const me = requireUser(ctx, p);
       owner = orgName ? findAccount(ctx.store.read, orgName) : me;
       if (!owner) throw validationFailed([{ resource: 'Fork', code: 'invalid', field: 'organization' }]);
-      if (owner.type === 'Organization' && !owner.members?.[me.login.toLowerCase()]) throw new ForgeError(403, 'You do not have permission to create a fork in this organization.');
+      if (owner.type === 'Organization' && !owner.members?.[me.login.toLowerCase()])
+        throw new ForgeError(403, 'You do not have permission to create a fork in this organization.');
     }
     const fork = await forkRepository(ctx, repo, owner, {
       name: optionalString(body, 'name', 'Fork'),
@@ -158,9 +184,16 @@ export function repoRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     async (req) => {
       const { repo } = repoFromRequest(ctx, req, READ_METADATA);
       const user = findAccount(ctx.store.read, req.params.username);
-      if (!user || user.type !== 'User') throw notFound();
+      if (user?.type !== 'User') throw notFound();
       const role = userRole(ctx.store.read, user.login, repo);
-      const legacy = role === 'admin' ? 'admin' : role === 'write' || role === 'maintain' ? 'write' : role ? 'read' : 'none';
+      const legacy =
+        role === 'admin'
+          ? 'admin'
+          : role === 'write' || role === 'maintain'
+            ? 'write'
+            : role
+              ? 'read'
+              : 'none';
       return {
         permission: legacy,
         role_name: role ?? 'none',

@@ -3,18 +3,30 @@ import type { ForgeContext } from '../context.ts';
 import { notFound } from '../http/errors.ts';
 import { paginate } from '../http/pagination.ts';
 import { canAccess, READ_METADATA, userRole } from '../policies/repo-access.ts';
-import { privateUser, publicUser } from '../presenters/user.ts';
 import { repoJson } from '../presenters/repository.ts';
+import { privateUser, publicUser } from '../presenters/user.ts';
 import type { RepoRecord } from '../state/model.ts';
 import { findAccount, fullName, reposOwnedBy } from '../state/queries.ts';
 import { queryString, requireUser } from './helpers.ts';
 
-function sortRepos(repos: RepoRecord[], sort: string | undefined, direction: string | undefined): RepoRecord[] {
+function sortRepos(
+  repos: RepoRecord[],
+  sort: string | undefined,
+  direction: string | undefined,
+): RepoRecord[] {
   const key = sort ?? 'full_name';
   const dir = direction ?? (key === 'full_name' ? 'asc' : 'desc');
   const value = (r: RepoRecord) =>
-    key === 'created' ? r.createdAt : key === 'updated' ? r.updatedAt : key === 'pushed' ? r.pushedAt : fullName(r).toLowerCase();
-  const sorted = [...repos].sort((a, b) => (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : a.id - b.id));
+    key === 'created'
+      ? r.createdAt
+      : key === 'updated'
+        ? r.updatedAt
+        : key === 'pushed'
+          ? r.pushedAt
+          : fullName(r).toLowerCase();
+  const sorted = [...repos].sort((a, b) =>
+    value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : a.id - b.id,
+  );
   return dir === 'desc' ? sorted.reverse() : sorted;
 }
 
@@ -29,7 +41,7 @@ export function userRoutes(app: FastifyInstance, ctx: ForgeContext): void {
 
   app.get<{ Params: { org: string } }>('/orgs/:org', async (req) => {
     const account = findAccount(ctx.store.read, req.params.org);
-    if (!account || account.type !== 'Organization') throw notFound();
+    if (account?.type !== 'Organization') throw notFound();
     return {
       ...publicUser(ctx, account),
       hooks_url: `${ctx.urls.api}/orgs/${account.login}/hooks`,
@@ -54,7 +66,9 @@ export function userRoutes(app: FastifyInstance, ctx: ForgeContext): void {
       r.owner.toLowerCase() === l ||
       (r.collaborators[l] !== undefined && r.collaborators[l] !== 'none') ||
       Boolean(findAccount(state, r.owner)?.members?.[l]);
-    let repos = Object.values(state.repos).filter((r) => userRole(state, me.login, r) !== null && affiliated(r));
+    let repos = Object.values(state.repos).filter(
+      (r) => userRole(state, me.login, r) !== null && affiliated(r),
+    );
     if (type === 'owner') repos = repos.filter((r) => r.owner.toLowerCase() === l);
     if (type === 'member') repos = repos.filter((r) => r.owner.toLowerCase() !== l);
     if (type === 'public' || visibility === 'public') repos = repos.filter((r) => !r.private);
@@ -64,19 +78,29 @@ export function userRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   });
 
   const listOwned = (kind: 'User' | 'Organization') =>
-    async function (this: unknown, req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) {
+    async function (
+      this: unknown,
+      req: import('fastify').FastifyRequest,
+      reply: import('fastify').FastifyReply,
+    ) {
       const { username, org } = req.params as { username?: string; org?: string };
       const account = findAccount(ctx.store.read, (username ?? org)!);
       if (!account || (kind === 'Organization' && account.type !== 'Organization')) throw notFound();
       const state = ctx.store.read;
-      let repos = reposOwnedBy(state, account.login).filter((r) => canAccess(state, req.principal, r, READ_METADATA));
+      let repos = reposOwnedBy(state, account.login).filter((r) =>
+        canAccess(state, req.principal, r, READ_METADATA),
+      );
       const type = queryString(req, 'type');
       if (type === 'public') repos = repos.filter((r) => !r.private);
       if (type === 'private') repos = repos.filter((r) => r.private);
       if (type === 'forks') repos = repos.filter((r) => r.fork);
       if (type === 'sources') repos = repos.filter((r) => !r.fork);
       const sort = queryString(req, 'sort') ?? (kind === 'Organization' ? 'created' : 'full_name');
-      const sorted = sortRepos(repos, sort, queryString(req, 'direction') ?? (sort === 'created' ? 'asc' : undefined));
+      const sorted = sortRepos(
+        repos,
+        sort,
+        queryString(req, 'direction') ?? (sort === 'created' ? 'asc' : undefined),
+      );
       return paginate(ctx, req, reply, sorted).map((r) => repoJson(ctx, r, req.principal));
     };
   app.get('/users/:username/repos', listOwned('User'));

@@ -25,16 +25,26 @@ export function page(reply: FastifyReply, title: string, bodyHtml: string, statu
   reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${bodyHtml}</body></html>`);
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${bodyHtml}</body></html>`,
+    );
 }
 
 /** The signed-in user for this browser request, or null after answering with the user picker. */
-export function signedInUser(ctx: ForgeContext, req: FastifyRequest, reply: FastifyReply, purpose: string): AccountRecord | null {
+export function signedInUser(
+  ctx: ForgeContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  purpose: string,
+): AccountRecord | null {
   const url = new URL(req.url, 'http://forge.invalid');
   const requested = url.searchParams.get('login') ?? cookie(req, LOGIN_COOKIE);
   const user = requested ? findAccount(ctx.store.read, requested) : null;
   if (user && user.type === 'User') {
-    reply.header('set-cookie', `${LOGIN_COOKIE}=${encodeURIComponent(user.login)}; Path=/; HttpOnly; SameSite=Lax`);
+    reply.header(
+      'set-cookie',
+      `${LOGIN_COOKIE}=${encodeURIComponent(user.login)}; Path=/; HttpOnly; SameSite=Lax`,
+    );
     return user;
   }
   const users = Object.values(ctx.store.read.accounts).filter((a) => a.type === 'User');
@@ -44,7 +54,11 @@ export function signedInUser(ctx: ForgeContext, req: FastifyRequest, reply: Fast
       return `<li><a href="${escapeHtml(url.pathname + url.search)}">${escapeHtml(u.login)}</a></li>`;
     })
     .join('');
-  page(reply, 'Sign in to the forge', `<p>Choose who you are to ${escapeHtml(purpose)}.</p><ul>${items}</ul>`);
+  page(
+    reply,
+    'Sign in to the forge',
+    `<p>Choose who you are to ${escapeHtml(purpose)}.</p><ul>${items}</ul>`,
+  );
   return null;
 }
 

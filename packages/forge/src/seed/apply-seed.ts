@@ -1,20 +1,33 @@
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { ForgeContext } from '../context.ts';
 import { branchSha } from '../git/read.ts';
-import type { AccountRecord, AppRecord } from '../state/model.ts';
-import { findAccount, findRepo, iso, repoGitDir } from '../state/queries.ts';
-import type { ForgeSeed, SeedApp, SeedRepo } from '../types.ts';
 import { createRepository } from '../operations/create-repo.ts';
 import { ensureInstallation } from '../operations/install-app.ts';
 import { writeCommit } from '../operations/write-commit.ts';
+import type { AccountRecord, AppRecord } from '../state/model.ts';
+import { findAccount, findRepo, iso, repoGitDir } from '../state/queries.ts';
+import type { ForgeSeed, SeedApp, SeedRepo } from '../types.ts';
 import { defaultSeed } from './default-seed.ts';
 
 const SEED_AUTHOR = { name: 'RFE Forge', email: 'forge@localhost' };
 
-function addAccount(ctx: ForgeContext, login: string, type: AccountRecord['type'], name?: string, email?: string) {
+function addAccount(
+  ctx: ForgeContext,
+  login: string,
+  type: AccountRecord['type'],
+  name?: string,
+  email?: string,
+) {
   if (findAccount(ctx.store.read, login)) throw new Error(`seed: account ${login} is declared twice`);
   return ctx.store.mutate((state) => {
-    const record: AccountRecord = { id: ctx.store.nextId(state), login, type, name: name ?? null, email: email ?? null, createdAt: iso(ctx.now()) };
+    const record: AccountRecord = {
+      id: ctx.store.nextId(state),
+      login,
+      type,
+      name: name ?? null,
+      email: email ?? null,
+      createdAt: iso(ctx.now()),
+    };
     if (type === 'Organization') record.members = {};
     state.accounts[login.toLowerCase()] = record;
     return record;
@@ -25,7 +38,9 @@ function addAccount(ctx: ForgeContext, login: string, type: AccountRecord['type'
 export function registerApp(ctx: ForgeContext, seed: SeedApp): AppRecord {
   const privateKeyPem =
     seed.privateKeyPem ??
-    generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs1', format: 'pem' })
+      .toString();
   const publicKeyPem = createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
   const ownerLogin = seed.owner ?? Object.values(ctx.store.read.accounts)[0]?.login ?? 'forge';
   return ctx.store.mutate((state) => {
@@ -41,7 +56,12 @@ export function registerApp(ctx: ForgeContext, seed: SeedApp): AppRecord {
       webhookSecret: seed.webhookSecret ?? randomBytes(20).toString('hex'),
       setupUrl: seed.setupUrl ?? null,
       callbackUrls: seed.callbackUrls ?? [],
-      permissions: seed.permissions ?? { contents: 'write', metadata: 'read', pull_requests: 'write', workflows: 'write' },
+      permissions: seed.permissions ?? {
+        contents: 'write',
+        metadata: 'read',
+        pull_requests: 'write',
+        workflows: 'write',
+      },
       events: seed.events ?? ['push', 'pull_request'],
       createdAt: iso(ctx.now()),
     };
@@ -91,14 +111,21 @@ async function seedRepo(ctx: ForgeContext, r: SeedRepo): Promise<void> {
     const [o, n] = s.repo.split('/');
     const target = findRepo(ctx.store.read, o, n);
     const sha = target ? await branchSha(repoGitDir(ctx.reposDir, target), target.defaultBranch) : null;
-    if (!target || !sha) throw new Error(`seed: submodule ${s.path} of ${r.owner}/${r.name} needs ${s.repo} with a commit`);
+    if (!target || !sha)
+      throw new Error(`seed: submodule ${s.path} of ${r.owner}/${r.name} needs ${s.repo} with a commit`);
     gitlinks.push({ path: s.path, sha });
     gitmodules += `[submodule "${s.path}"]\n\tpath = ${s.path}\n\turl = ${ctx.urls.web}/${target.owner}/${target.name}.git\n`;
   }
   const files: Record<string, string> = { ...(r.files ?? {}) };
   if (gitmodules) files['.gitmodules'] = gitmodules;
   if (Object.keys(files).length === 0 && gitlinks.length === 0) return;
-  await writeCommit(ctx, repo, { branch: repo.defaultBranch, files, gitlinks, message: 'Initial commit', author: SEED_AUTHOR });
+  await writeCommit(ctx, repo, {
+    branch: repo.defaultBranch,
+    files,
+    gitlinks,
+    message: 'Initial commit',
+    author: SEED_AUTHOR,
+  });
 }
 
 /** Applies a declarative seed to an empty forge (accounts, App, repositories with content, installations). */
@@ -110,7 +137,8 @@ export async function applySeed(ctx: ForgeContext, seed: ForgeSeed | 'default'):
     ctx.store.mutate((state) => {
       const org = state.accounts[o.login.toLowerCase()];
       for (const m of o.members) {
-        if (!state.accounts[m.login.toLowerCase()]) throw new Error(`seed: org member ${m.login} is not a user`);
+        if (!state.accounts[m.login.toLowerCase()])
+          throw new Error(`seed: org member ${m.login} is not a user`);
         org.members![m.login.toLowerCase()] = m.role;
       }
     });

@@ -49,7 +49,7 @@ export const defaultSeed: ForgeSeed = {
       description: 'Acme API service',
       files: {
         'README.md': '# acme/api\n\nThe Acme API service.\n',
-        'src/index.js': "export function handler() {\n  return { ok: true };\n}\n",
+        'src/index.js': 'export function handler() {\n  return { ok: true };\n}\n',
         'package.json': apiPackage,
       },
     },
@@ -82,7 +82,13 @@ export const defaultSeed: ForgeSeed = {
     slug: 'rfe-workbench',
     name: 'RFE Workbench',
     owner: 'acme',
-    permissions: { contents: 'write', metadata: 'read', pull_requests: 'write', workflows: 'write', administration: 'write' },
+    permissions: {
+      contents: 'write',
+      metadata: 'read',
+      pull_requests: 'write',
+      workflows: 'write',
+      administration: 'write',
+    },
     events: ['push', 'pull_request'],
   },
   installations: [{ account: 'alice' }, { account: 'bob' }, { account: 'carol' }],

@@ -35,7 +35,10 @@ export function repoGitDir(reposDir: string, repo: { owner: string; name: string
   return join(reposDir, repo.owner.toLowerCase(), `${repo.name.toLowerCase()}.git`);
 }
 
-export function installationForAccount(state: Readonly<ForgeState>, login: string): InstallationRecord | null {
+export function installationForAccount(
+  state: Readonly<ForgeState>,
+  login: string,
+): InstallationRecord | null {
   const l = login.toLowerCase();
   return Object.values(state.installations).find((i) => i.accountLogin.toLowerCase() === l) ?? null;
 }

@@ -1,8 +1,8 @@
 import type { Principal } from '../auth/principal.ts';
 import type { ForgeContext } from '../context.ts';
-import type { CommitData } from '../git/read.ts';
 import type { DiffFile } from '../git/diff.ts';
-import { pullJson, type PullLiveData } from '../presenters/pull.ts';
+import type { CommitData } from '../git/read.ts';
+import { type PullLiveData, pullJson } from '../presenters/pull.ts';
 import { repoJson, repoUrls } from '../presenters/repository.ts';
 import { actorJson } from '../routes/helpers.ts';
 import type { PullRecord, RepoRecord } from '../state/model.ts';
@@ -12,7 +12,9 @@ import { installationCovers, installationForAccount } from '../state/queries.ts'
 function installationField(ctx: ForgeContext, repo: RepoRecord) {
   const inst = installationForAccount(ctx.store.read, repo.owner);
   if (!inst || !installationCovers(inst, repo)) return {};
-  return { installation: { id: inst.id, node_id: Buffer.from(`023:Installation${inst.id}`).toString('base64') } };
+  return {
+    installation: { id: inst.id, node_id: Buffer.from(`023:Installation${inst.id}`).toString('base64') },
+  };
 }
 
 function base(ctx: ForgeContext, repo: RepoRecord, actor: Principal) {
@@ -73,7 +75,13 @@ export function pullRequestPayload(
   action: 'opened' | 'closed' | 'reopened' | 'synchronize' | 'edited',
   extra: Record<string, unknown> = {},
 ) {
-  const details = live.details ?? { commits: 0, additions: 0, deletions: 0, changedFiles: 0, mergeable: null };
+  const details = live.details ?? {
+    commits: 0,
+    additions: 0,
+    deletions: 0,
+    changedFiles: 0,
+    mergeable: null,
+  };
   return {
     action,
     number: pull.number,

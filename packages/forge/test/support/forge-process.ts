@@ -4,5 +4,7 @@ import { startForge } from '../../src/index.ts';
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: forge-process.ts <dataDir>');
 const forge = await startForge({ dataDir });
-process.stdout.write(`${JSON.stringify({ url: forge.url, apiUrl: forge.apiUrl, token: await forge.userToken('alice') })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: forge.url, apiUrl: forge.apiUrl, token: await forge.userToken('alice') })}\n`,
+);
 setInterval(() => undefined, 60_000);
