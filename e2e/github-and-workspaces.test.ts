@@ -1,5 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callApi } from './support/api.ts';
 import { seriousViolations } from './support/axe.ts';
 import { launchBrowser, newPage, signIn } from './support/browser.ts';
 import { type E2ePlatform, startE2ePlatform } from './support/platform.ts';
@@ -9,21 +10,23 @@ describe('GitHub connection, workspaces and the repository browser', () => {
   let platform: E2ePlatform;
   let browser: Browser;
   let alice: Page;
+  let sessionPath = '';
+  const prompt = ['echo start', 'sleep 1', 'echo hello >> README.md', 'echo api >> repos/api/README.md'].join(
+    '\n',
+  );
 
-  const api = async (user: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${platform.url}${path}`, {
-      method,
-      headers: { ...(await platform.as(user)), ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  };
+  const api = (user: string, method: string, path: string, body?: unknown) =>
+    callApi(platform, user, method, path, body);
 
   beforeAll(async () => {
     platform = await startE2ePlatform();
     browser = await launchBrowser();
     alice = (await newPage(browser, platform.url)).page;
-    await api('alice', 'POST', '/api/projects', { name: 'acme', displayName: 'Acme Platform', storage: { kind: 'managed' } });
+    await api('alice', 'POST', '/api/projects', {
+      name: 'acme',
+      displayName: 'Acme Platform',
+      storage: { kind: 'managed' },
+    });
     await api('alice', 'PUT', '/api/projects/acme/members/bob', { role: 'view' });
     await signIn(alice, 'Alice Admin');
   });
@@ -90,7 +93,10 @@ describe('GitHub connection, workspaces and the repository browser', () => {
     const apiEntry = files.getByRole('button', { name: /^api/ });
     await apiEntry.getByText('submodule', { exact: true }).waitFor();
     await apiEntry.click();
-    await alice.getByRole('navigation', { name: 'Location in the repository' }).getByText(/acme\/api @ [0-9a-f]{7}/).waitFor();
+    await alice
+      .getByRole('navigation', { name: 'Location in the repository' })
+      .getByText(/acme\/api @ [0-9a-f]{7}/)
+      .waitFor();
     await files.getByRole('button', { name: 'README.md' }).click();
     const file = alice.getByRole('region', { name: 'File README.md' });
     await file.getByRole('button', { name: 'rendered' }).waitFor();
@@ -101,12 +107,97 @@ describe('GitHub connection, workspaces and the repository browser', () => {
 
   it('Markdown specs are rendered, and the source view is highlighted', async () => {
     await alice.goto('/projects/acme/workspaces/checkout-flow/browse?path=specs&file=specs/README.md');
-    const file = alice.getByRole('region', { name: 'File README.md' });
-    await alice.waitForTimeout(2000);
-    await screenshot(alice, 'debug');
+    const file = alice.getByRole('region', { name: 'File specs/README.md' });
     await file.getByRole('heading', { name: 'Specs' }).waitFor();
     await file.getByRole('button', { name: 'source' }).click();
     await file.getByRole('region', { name: 'File contents' }).waitFor();
+  });
+
+  it('alice starts a session and watches its messages arrive live, through a dropped connection', async () => {
+    // Every session stream goes through here, so the test can cut the connection like a flaky network.
+    const sockets: WebSocketRoute[] = [];
+    await alice.routeWebSocket(/\/stream/, (ws) => {
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await alice.goto('/projects/acme/workspaces/checkout-flow');
+    await alice.getByRole('button', { name: 'Start session' }).click();
+    const dialog = alice.getByRole('dialog', { name: 'Start a session' });
+    await dialog.getByRole('radio', { name: /alice\/umbrella/ }).check();
+    await dialog.getByLabel('Adapter').selectOption('localexec');
+    await dialog.getByLabel('Prompt').fill(prompt);
+    await dialog.getByRole('button', { name: 'Start session' }).click();
+    await alice.waitForURL(/\/projects\/acme\/sessions\/[0-9A-Z]{26}$/);
+    sessionPath = new URL(alice.url()).pathname;
+
+    const stream = alice.getByRole('region', { name: 'Messages' });
+    await stream.locator('[data-status="open"]').waitFor();
+    await stream.getByRole('button', { name: 'echo start' }).waitFor();
+
+    sockets.at(-1)!.close({ code: 4000, reason: 'dropped by the test' });
+    await stream.locator('[data-status="reconnecting"]').waitFor();
+    await stream.locator('[data-status="open"]').waitFor({ timeout: 15_000 });
+    expect(sockets.length).toBeGreaterThanOrEqual(2);
+
+    await stream.getByText('exit 0').first().waitFor();
+    await stream
+      .getByRole('button', { name: 'echo api >> repos/api/README.md' })
+      .waitFor({ timeout: 20_000 });
+    await alice
+      .getByRole('region', { name: 'Pull requests' })
+      .getByText('2 pull requests')
+      .waitFor({ timeout: 30_000 });
+  });
+
+  it('the stream holds every message exactly once, and the PRs are grouped umbrella first', async () => {
+    const page = await (
+      await fetch(`${platform.url}/api${sessionPath}/messages?limit=1`, {
+        headers: await platform.as('alice'),
+      })
+    ).json();
+    const stream = alice.getByRole('region', { name: 'Messages' });
+    await expect
+      .poll(() => stream.getByText(/\d+ loaded/).textContent(), { timeout: 10_000 })
+      .toBe(`${page.lastSeq} loaded`);
+    const seqs = await stream
+      .locator('[data-seq]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-seq')));
+    expect(new Set(seqs).size).toBe(seqs.length);
+
+    const prs = alice.getByRole('region', { name: 'Pull requests' });
+    const rows = await prs.getByRole('listitem').allTextContents();
+    expect(rows[0]).toMatch(/umbrella.*acme\/umbrella#\d+/);
+    expect(rows[1]).toMatch(/submodule.*acme\/api#\d+/);
+    expect(await seriousViolations(alice)).toEqual([]);
+    await screenshot(alice, 'session', { fullPage: false });
+  });
+
+  it('the sessions dashboard lists the session with its grouped pull requests', async () => {
+    await alice.goto('/projects/acme/sessions');
+    const list = alice.getByRole('list', { name: 'Sessions' });
+    await list.getByText('2 pull requests').waitFor();
+    expect(await seriousViolations(alice)).toEqual([]);
+    await screenshot(alice, 'sessions');
+  });
+
+  it('alice runs Specify and the spec appears on the canonical branch', async () => {
+    await alice.goto('/projects/acme/workspaces/checkout-flow');
+    await alice.getByRole('button', { name: 'Run Specify' }).click();
+    const dialog = alice.getByRole('dialog', { name: 'Run Specify' });
+    await dialog.getByLabel('Feature').fill('checkout');
+    await dialog.getByLabel('Description').fill('Let customers pay with a saved card.');
+    await dialog.getByRole('button', { name: 'Run Specify' }).click();
+    await alice.waitForURL(/\/projects\/acme\/sessions\/[0-9A-Z]{26}$/);
+    await alice.getByRole('heading', { level: 1, name: /^Specify / }).waitFor();
+    await alice.getByText('succeeded', { exact: true }).waitFor({ timeout: 30_000 });
+
+    await alice.goto('/projects/acme/workspaces/checkout-flow/browse?path=specs/checkout');
+    await alice.getByRole('list', { name: 'Files' }).getByRole('button', { name: 'spec.md' }).click();
+    await alice
+      .getByRole('region', { name: 'File specs/checkout/spec.md' })
+      .getByRole('heading')
+      .first()
+      .waitFor();
   });
 
   it('bob browses the workspace read-only: starting a session and Specify are disabled with the reason', async () => {
@@ -120,6 +211,13 @@ describe('GitHub connection, workspaces and the repository browser', () => {
     await bob.getByText('Running Specify needs the edit role; you are view.').waitFor();
     expect(await seriousViolations(bob)).toEqual([]);
     await screenshot(bob, 'workspace-viewer');
+
+    await bob.goto(sessionPath);
+    await bob
+      .getByRole('region', { name: 'Messages' })
+      .getByText(/\d+ loaded/)
+      .waitFor();
+    await bob.getByText('Sending input to a session needs the edit role; you are view.').waitFor();
     await context.close();
   });
 });

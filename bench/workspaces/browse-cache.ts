@@ -12,9 +12,22 @@ const t = await startPlatformWithForge();
 await t.link('alice');
 const headers = await t.as('alice');
 const inject = (url: string) => t.app.inject({ method: 'GET', url, headers });
-await t.app.inject({ method: 'POST', url: '/api/projects', headers, payload: { name: 'bench', storage: { kind: 'managed' } } });
-await t.app.inject({ method: 'POST', url: '/api/projects/bench/workspaces', headers, payload: { name: 'bench', upstream: 'acme/umbrella' } });
-const urls = ['/api/projects/bench/workspaces/bench/tree?path=', '/api/projects/bench/workspaces/bench/blob?path=README.md'];
+await t.app.inject({
+  method: 'POST',
+  url: '/api/projects',
+  headers,
+  payload: { name: 'bench', storage: { kind: 'managed' } },
+});
+await t.app.inject({
+  method: 'POST',
+  url: '/api/projects/bench/workspaces',
+  headers,
+  payload: { name: 'bench', upstream: 'acme/umbrella' },
+});
+const urls = [
+  '/api/projects/bench/workspaces/bench/tree?path=',
+  '/api/projects/bench/workspaces/bench/blob?path=README.md',
+];
 
 async function run(label: string, etagCache: boolean) {
   t.ctx.github!.client = new GitHubClient({ apiUrl: t.forge.apiUrl, writeGapMs: 0, etagCache });
@@ -45,9 +58,13 @@ const on = await run('cache on', true);
 await t.close();
 const cpu = os.cpus()[0]?.model ?? 'unknown';
 console.log(`machine: ${os.cpus().length} cores, ${cpu}, node ${process.version}`);
-console.log('| run | API requests | upstream requests | counted against rate limit | answered 304 | p50 ms | p99 ms |');
+console.log(
+  '| run | API requests | upstream requests | counted against rate limit | answered 304 | p50 ms | p99 ms |',
+);
 console.log('|---|---|---|---|---|---|---|');
 for (const r of [off, on]) {
-  console.log(`| ${r.label} | ${N} | ${r.upstream} | ${r.counted} | ${(r.notModifiedShare * 100).toFixed(1)} % | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`);
+  console.log(
+    `| ${r.label} | ${N} | ${r.upstream} | ${r.counted} | ${(r.notModifiedShare * 100).toFixed(1)} % | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`,
+  );
 }
 console.log(`counted requests removed by the cache: ${(100 * (1 - on.counted / off.counted)).toFixed(1)} %`);

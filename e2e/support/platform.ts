@@ -1,4 +1,7 @@
-import { type PlatformWithForge, startPlatformWithForge } from '../../packages/server/test/support/platform-with-forge.ts';
+import {
+  type PlatformWithForge,
+  startPlatformWithForge,
+} from '../../packages/server/test/support/platform-with-forge.ts';
 import { ensureWebBuild } from './web-build.ts';
 
 export type E2ePlatform = PlatformWithForge;

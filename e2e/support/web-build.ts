@@ -19,8 +19,16 @@ function newestMtime(entry: string): number {
  * beforehand, so this is usually a no-op). Must run before the platform starts: it serves what it finds.
  */
 export function ensureWebBuild(): void {
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(web, p)).filter(fs.existsSync);
-  const newestSource = Math.max(...sources.map(newestMtime), newestMtime(path.join(root, 'packages/protocol/src')));
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json']
+    .map((p) => path.join(web, p))
+    .filter(fs.existsSync);
+  const newestSource = Math.max(
+    ...sources.map(newestMtime),
+    newestMtime(path.join(root, 'packages/protocol/src')),
+  );
   if (fs.existsSync(builtIndex) && fs.statSync(builtIndex).mtimeMs >= newestSource) return;
-  execFileSync('npm', ['run', 'build:web', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['run', 'build:web', '--silent'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }

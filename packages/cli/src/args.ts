@@ -16,13 +16,19 @@ export function parseArgs(argv: string[], known: Record<string, 'value' | 'switc
     }
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
     const kind = known[name];
-    if (!kind) throw new UsageError(`Unknown option --${name}. Known: ${Object.keys(known).map((k) => `--${k}`).join(', ')}`);
+    if (!kind)
+      throw new UsageError(
+        `Unknown option --${name}. Known: ${Object.keys(known)
+          .map((k) => `--${k}`)
+          .join(', ')}`,
+      );
     if (kind === 'switch') {
       out.flags[name] = true;
       continue;
     }
     const value = inline ?? argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`Option --${name} needs a value.`);
+    if (value === undefined || value.startsWith('--'))
+      throw new UsageError(`Option --${name} needs a value.`);
     out.flags[name] = value;
   }
   return out;

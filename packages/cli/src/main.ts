@@ -13,7 +13,11 @@ const usage = `rfe — RFE Workbench
 
 Every setting also has an environment variable; see docs/configuration.md.`;
 
-const commands: Record<string, (argv: string[]) => Promise<void>> = { up: runUp, token: runToken, forge: runForge };
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  up: runUp,
+  token: runToken,
+  forge: runForge,
+};
 
 async function main(argv: string[]): Promise<void> {
   const [name = 'help', ...rest] = argv;

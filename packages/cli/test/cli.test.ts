@@ -21,7 +21,10 @@ describe('the rfe command', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-cli-'));
-    up = spawn(process.execPath, [bin, 'up', '--port', '0'], { env: env(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+    up = spawn(process.execPath, [bin, 'up', '--port', '0'], {
+      env: env(dataDir),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     exited = new Promise((resolve) => up.once('exit', (code) => resolve(code)));
     let output = '';
     url = await new Promise<string>((resolve, reject) => {
@@ -62,14 +65,20 @@ describe('the rfe command', () => {
   });
 
   it('an invalid setting stops start-up with a message naming it', () => {
-    const out = spawnSync(process.execPath, [bin, 'up'], { env: env(dataDir, { PORT: 'eighty' }), encoding: 'utf8' });
+    const out = spawnSync(process.execPath, [bin, 'up'], {
+      env: env(dataDir, { PORT: 'eighty' }),
+      encoding: 'utf8',
+    });
     expect(out.status).toBe(2);
     expect(out.stderr).toContain('PORT');
     expect(out.stderr).toContain('whole number');
   });
 
   it('an unknown option is refused with the known ones listed', () => {
-    const out = spawnSync(process.execPath, [bin, 'up', '--prot', '1'], { env: env(dataDir), encoding: 'utf8' });
+    const out = spawnSync(process.execPath, [bin, 'up', '--prot', '1'], {
+      env: env(dataDir),
+      encoding: 'utf8',
+    });
     expect(out.status).toBe(2);
     expect(out.stderr).toContain('--prot');
     expect(out.stderr).toContain('--port');

@@ -1,25 +1,25 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { devUsers } from './auth/dev-users.ts';
 import type { Config } from './config/config.ts';
 import { type KeyMaterial, loadKeyMaterial } from './crypto/key-material.ts';
 import { RunnerTokens } from './crypto/runner-tokens.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { type Db, type DbDialect, migrateToLatest, openDatabase } from './db/database.ts';
 import { upsertUser } from './db/users.ts';
-import { devUsers } from './auth/dev-users.ts';
+import type { GithubServices } from './github/github-services.ts';
+import { attachGithub, githubSettingsFromConfig } from './github/github-services.ts';
+import { kubernetesLauncherFromConfig } from './launchers/kubernetes/from-config.ts';
+import { ProcessLauncher } from './launchers/process/process-launcher.ts';
 import { createMessagingHub, type MessagingHub } from './messaging/index.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { ProjectStores } from './operations/project-storage.ts';
-import { createObjectStore, type ObjectStore } from './storage/index.ts';
-import { StatusSyncer } from './workspaces/status-syncer.ts';
-import { kubernetesLauncherFromConfig } from './launchers/kubernetes/from-config.ts';
-import { ProcessLauncher } from './launchers/process/process-launcher.ts';
-import { SessionManager } from './sessions/session-manager.ts';
 import { createRoleResolver } from './policies/create-role-resolver.ts';
 import type { RoleResolver } from './policies/role-resolver.ts';
-import type { GithubServices } from './github/github-services.ts';
-import { githubSettingsFromConfig, attachGithub } from './github/github-services.ts';
+import { SessionManager } from './sessions/session-manager.ts';
+import { createObjectStore, type ObjectStore } from './storage/index.ts';
+import { StatusSyncer } from './workspaces/status-syncer.ts';
 
 /** Everything a route or operation needs, built once per process from the configuration. */
 export interface AppContext {
@@ -50,7 +50,10 @@ export interface AppContext {
 
 export async function createContext(config: Config, opts: { logger?: Logger } = {}): Promise<AppContext> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const handle = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'rfe.db') });
+  const handle = openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: path.join(config.dataDir, 'rfe.db'),
+  });
   await migrateToLatest(handle.db);
   if (config.authMode === 'dev') {
     for (const u of devUsers) await upsertUser(handle.db, u);

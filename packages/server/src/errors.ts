@@ -57,7 +57,10 @@ export class UpstreamError extends AppError {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(`Invalid configuration ${setting}: ${message}`);
     this.name = 'ConfigError';
   }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startForge, type StartedForge } from '@rfe/forge';
+import { type StartedForge, startForge } from '@rfe/forge';
 import { buildApp } from '@rfe/server/app.ts';
 import { loadConfig, publicUrl } from '@rfe/server/config/config.ts';
 import { createContext } from '@rfe/server/context.ts';
@@ -17,7 +17,12 @@ export async function runUp(argv: string[]): Promise<void> {
 
   let forge: StartedForge | undefined;
   if (config.githubMode === 'forge') {
-    forge = await startForge({ dataDir: path.join(config.dataDir, 'forge'), port: config.forgePort, host: '127.0.0.1', seed: 'default' });
+    forge = await startForge({
+      dataDir: path.join(config.dataDir, 'forge'),
+      port: config.forgePort,
+      host: '127.0.0.1',
+      seed: 'default',
+    });
   }
   const ctx = await createContext(config);
   if (forge) attachGithub(ctx, { apiUrl: forge.apiUrl, webUrl: forge.url, app: forge.app });

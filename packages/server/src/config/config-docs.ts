@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { Setting } from './settings.ts';
 import { settings } from './config.ts';
+import type { Setting } from './settings.ts';
 
 export const configDocsPath = path.resolve(import.meta.dirname, '../../../../docs/configuration.md');
 
@@ -8,7 +8,8 @@ export const configDocsPath = path.resolve(import.meta.dirname, '../../../../doc
 export function renderConfigDocs(): string {
   const rows = (Object.values(settings) as Setting<unknown>[]).map((s) => {
     const d = typeof s.default === 'function' ? '(computed)' : s.default;
-    const shown = d === undefined ? '—' : Array.isArray(d) ? (d.length ? d.join(',') : '—') : `\`${String(d)}\``;
+    const shown =
+      d === undefined ? '—' : Array.isArray(d) ? (d.length ? d.join(',') : '—') : `\`${String(d)}\``;
     return `| \`${s.env}\` | ${s.describe} | ${shown} |`;
   });
   return [

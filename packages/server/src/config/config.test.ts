@@ -5,7 +5,13 @@ import { loadConfig, settings } from './config.ts';
 describe('configuration', () => {
   it('has an embedded default for every setting: SQLite, directory store, dev login, forge, port 8080', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', objectStore: 'directory', authMode: 'dev', githubMode: 'forge' });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      objectStore: 'directory',
+      authMode: 'dev',
+      githubMode: 'forge',
+    });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.dataDir.endsWith('.rfe')).toBe(true);
   });

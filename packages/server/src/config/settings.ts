@@ -47,7 +47,11 @@ export const boolean = (describe: string, fallback: boolean): Setting<boolean> =
   },
 });
 
-export const oneOf = <const T extends string>(describe: string, fallback: T, values: readonly T[]): Setting<T> => ({
+export const oneOf = <const T extends string>(
+  describe: string,
+  fallback: T,
+  values: readonly T[],
+): Setting<T> => ({
   env: '',
   describe,
   default: fallback,
@@ -72,7 +76,10 @@ export const url = (describe: string, protocols: readonly string[]): Setting<str
       throw new ConfigError(env, `"${raw}" is not a URL; expected e.g. ${protocols[0]}//host:port.`);
     }
     if (!protocols.includes(parsed.protocol)) {
-      throw new ConfigError(env, `protocol ${parsed.protocol} is not accepted; expected ${protocols.join(' or ')}.`);
+      throw new ConfigError(
+        env,
+        `protocol ${parsed.protocol} is not accepted; expected ${protocols.join(' or ')}.`,
+      );
     }
     return raw;
   },

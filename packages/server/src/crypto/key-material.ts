@@ -12,7 +12,11 @@ export interface KeyMaterial {
  * Keys come from configuration; in the embedded mode they are generated once and kept in the data directory
  * (mode 0600) so restarts keep sessions and can still decrypt stored secrets.
  */
-export function loadKeyMaterial(opts: { dataDir: string; sessionSecret?: string; encryptionKey?: string }): KeyMaterial {
+export function loadKeyMaterial(opts: {
+  dataDir: string;
+  sessionSecret?: string;
+  encryptionKey?: string;
+}): KeyMaterial {
   const file = path.join(opts.dataDir, 'keys.json');
   let stored: { sessionSecret?: string; encryptionKey?: string } = {};
   if (fs.existsSync(file)) stored = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -20,7 +24,10 @@ export function loadKeyMaterial(opts: { dataDir: string; sessionSecret?: string;
   const keyText = opts.encryptionKey ?? stored.encryptionKey ?? randomBytes(32).toString('base64');
   const encryptionKey = Buffer.from(keyText, 'base64');
   if (encryptionKey.length !== 32) {
-    throw new ConfigError('ENCRYPTION_KEY', 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`).');
+    throw new ConfigError(
+      'ENCRYPTION_KEY',
+      'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`).',
+    );
   }
   if (!opts.sessionSecret || !opts.encryptionKey) {
     const toStore = {

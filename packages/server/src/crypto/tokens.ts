@@ -26,13 +26,16 @@ export function signValue(secret: string, payload: string, ttlMs: number, now = 
   return `${body}.${hmac(secret, body)}`;
 }
 
-export type VerifyResult = { ok: true; payload: string } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+export type VerifyResult =
+  | { ok: true; payload: string }
+  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 export function verifySignedValue(secret: string, value: string, now = Date.now()): VerifyResult {
   const parts = value.split('.');
   if (parts.length !== 3) return { ok: false, reason: 'malformed' };
   const [payload, expiry, signature] = parts as [string, string, string];
-  if (!safeEqual(hmac(secret, `${payload}.${expiry}`), signature)) return { ok: false, reason: 'bad_signature' };
+  if (!safeEqual(hmac(secret, `${payload}.${expiry}`), signature))
+    return { ok: false, reason: 'bad_signature' };
   if (!(Number(expiry) > now)) return { ok: false, reason: 'expired' };
   return { ok: true, payload: Buffer.from(payload, 'base64url').toString('utf8') };
 }

@@ -1,5 +1,5 @@
-import { newId } from './ids.ts';
 import { type Db, now } from './database.ts';
+import { newId } from './ids.ts';
 import type { AuditEventsTable } from './schema.ts';
 
 export interface AuditInput {

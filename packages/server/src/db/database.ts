@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+} from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
 import * as sessionDetails from './migrations/0004-session-details.ts';
@@ -16,7 +23,10 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '0001-initial': initial, '0004-session-details': sessionDetails };
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0004-session-details': sessionDetails,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

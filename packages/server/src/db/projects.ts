@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
+import { type Role, strongestRole } from '../policies/capabilities.ts';
 import { type Db, now } from './database.ts';
 import type { Database, ProjectMembersTable, ProjectsTable } from './schema.ts';
 import type { User } from './users.ts';
-import { type Role, strongestRole } from '../policies/capabilities.ts';
 
 export async function findProjectByName(db: Db, name: string): Promise<ProjectsTable | undefined> {
   return db.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirst();
@@ -17,7 +17,9 @@ export async function roleOf(db: Db, projectId: string, user: User): Promise<Rol
     .where((eb) =>
       eb.or([
         eb.and([eb('subject_kind', '=', 'user'), eb('subject', '=', user.subject)]),
-        ...(user.groups.length ? [eb.and([eb('subject_kind', '=', 'group'), eb('subject', 'in', user.groups)])] : []),
+        ...(user.groups.length
+          ? [eb.and([eb('subject_kind', '=', 'group'), eb('subject', 'in', user.groups)])]
+          : []),
       ]),
     )
     .execute();
@@ -37,7 +39,9 @@ export async function listProjectsFor(db: Db, user: User): Promise<ProjectsTable
           .where((m) =>
             m.or([
               m.and([m('subject_kind', '=', 'user'), m('subject', '=', user.subject)]),
-              ...(user.groups.length ? [m.and([m('subject_kind', '=', 'group'), m('subject', 'in', user.groups)])] : []),
+              ...(user.groups.length
+                ? [m.and([m('subject_kind', '=', 'group'), m('subject', 'in', user.groups)])]
+                : []),
             ]),
           ),
       ),
@@ -54,7 +58,13 @@ export async function insertProject(
   await trx.insertInto('projects').values(project).execute();
   await trx
     .insertInto('project_members')
-    .values({ project_id: project.id, subject_kind: 'user', subject: creatorSubject, role: 'admin', created_at: now() })
+    .values({
+      project_id: project.id,
+      subject_kind: 'user',
+      subject: creatorSubject,
+      role: 'admin',
+      created_at: now(),
+    })
     .execute();
 }
 
@@ -76,7 +86,10 @@ export async function listMembers(db: Db, projectId: string): Promise<ProjectMem
     .execute();
 }
 
-export async function putMember(db: Db, m: Omit<ProjectMembersTable, 'created_at'>): Promise<'created' | 'updated'> {
+export async function putMember(
+  db: Db,
+  m: Omit<ProjectMembersTable, 'created_at'>,
+): Promise<'created' | 'updated'> {
   const existing = await db
     .selectFrom('project_members')
     .select('role')
@@ -94,7 +107,10 @@ export async function putMember(db: Db, m: Omit<ProjectMembersTable, 'created_at
       .execute();
     return 'updated';
   }
-  await db.insertInto('project_members').values({ ...m, created_at: now() }).execute();
+  await db
+    .insertInto('project_members')
+    .values({ ...m, created_at: now() })
+    .execute();
   return 'created';
 }
 

@@ -3,9 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresAdminUrl } from '../../test/support/postgres.ts';
 import { appendAudit, listAudit } from './audit.ts';
 import { type DatabaseHandle, migrateToLatest, now, openDatabase } from './database.ts';
-import { countAdmins, deleteMember, findProjectByName, insertProject, listProjectsFor, putMember, roleOf } from './projects.ts';
+import {
+  countAdmins,
+  deleteMember,
+  findProjectByName,
+  insertProject,
+  listProjectsFor,
+  putMember,
+  roleOf,
+} from './projects.ts';
 import type { ProjectsTable } from './schema.ts';
-import { createApiToken, findUserByApiToken, revokeApiToken, upsertUser, type User } from './users.ts';
+import { createApiToken, findUserByApiToken, revokeApiToken, type User, upsertUser } from './users.ts';
 
 const adminUrl = postgresAdminUrl();
 const backends: [string, () => Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }>][] = [
@@ -44,7 +52,12 @@ describe.each(backends)('metadata repositories on %s', (_name, open) => {
     ({ handle, cleanup } = await open());
     await migrateToLatest(handle.db);
     await migrateToLatest(handle.db); // idempotent
-    alice = await upsertUser(handle.db, { subject: 'alice', name: 'Alice', email: 'a@x', groups: ['maintainers'] });
+    alice = await upsertUser(handle.db, {
+      subject: 'alice',
+      name: 'Alice',
+      email: 'a@x',
+      groups: ['maintainers'],
+    });
     bob = await upsertUser(handle.db, { subject: 'bob', name: 'Bob', email: 'b@x', groups: ['readers'] });
   });
   afterAll(async () => {
@@ -53,7 +66,12 @@ describe.each(backends)('metadata repositories on %s', (_name, open) => {
   });
 
   it('upserting a user by subject refreshes it instead of duplicating', async () => {
-    const again = await upsertUser(handle.db, { subject: 'alice', name: 'Alice A.', email: 'a@x', groups: ['maintainers', 'x'] });
+    const again = await upsertUser(handle.db, {
+      subject: 'alice',
+      name: 'Alice A.',
+      email: 'a@x',
+      groups: ['maintainers', 'x'],
+    });
     expect(again.id).toBe(alice.id);
     const rows = await handle.db.selectFrom('users').selectAll().where('subject', '=', 'alice').execute();
     expect(rows).toHaveLength(1);
@@ -62,7 +80,11 @@ describe.each(backends)('metadata repositories on %s', (_name, open) => {
 
   it('API tokens are stored hashed, resolve to their user, and stop working when revoked', async () => {
     const { id, token } = await createApiToken(handle.db, alice.id, 'cli');
-    const stored = await handle.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const stored = await handle.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(token);
     expect((await findUserByApiToken(handle.db, token))?.subject).toBe('alice');
     expect(await revokeApiToken(handle.db, alice.id, id)).toBe(true);
@@ -81,7 +103,9 @@ describe.each(backends)('metadata repositories on %s', (_name, open) => {
     expect(await roleOf(handle.db, p.id, bob)).toBeNull();
     await putMember(handle.db, { project_id: p.id, subject_kind: 'group', subject: 'readers', role: 'view' });
     expect(await roleOf(handle.db, p.id, bob)).toBe('view');
-    expect(await putMember(handle.db, { project_id: p.id, subject_kind: 'user', subject: 'bob', role: 'edit' })).toBe('created');
+    expect(
+      await putMember(handle.db, { project_id: p.id, subject_kind: 'user', subject: 'bob', role: 'edit' }),
+    ).toBe('created');
     expect(await roleOf(handle.db, p.id, bob)).toBe('edit');
     expect((await listProjectsFor(handle.db, bob)).map((x) => x.name)).toEqual(['alpha']);
     expect(await countAdmins(handle.db, p.id)).toBe(1);
@@ -90,7 +114,9 @@ describe.each(backends)('metadata repositories on %s', (_name, open) => {
   });
 
   it('project names are unique', async () => {
-    await expect(handle.db.insertInto('projects').values(project('alpha', 'bob')).execute()).rejects.toThrow();
+    await expect(
+      handle.db.insertInto('projects').values(project('alpha', 'bob')).execute(),
+    ).rejects.toThrow();
     expect((await findProjectByName(handle.db, 'alpha'))?.created_by).toBe('alice');
   });
 
@@ -111,7 +137,12 @@ describe.each(backends)('metadata repositories on %s', (_name, open) => {
       created_at: now(),
     };
     await handle.db.insertInto('workspaces').values(ws).execute();
-    await expect(handle.db.insertInto('workspaces').values({ ...ws, id: ulid() }).execute()).rejects.toThrow();
+    await expect(
+      handle.db
+        .insertInto('workspaces')
+        .values({ ...ws, id: ulid() })
+        .execute(),
+    ).rejects.toThrow();
     const session = {
       id: ulid(),
       project_id: p.id,
@@ -148,19 +179,35 @@ describe.each(backends)('metadata repositories on %s', (_name, open) => {
       updated_at: now(),
     };
     await handle.db.insertInto('pr_links').values(link).execute();
-    await expect(handle.db.insertInto('pr_links').values({ ...link, id: ulid() }).execute()).rejects.toThrow();
+    await expect(
+      handle.db
+        .insertInto('pr_links')
+        .values({ ...link, id: ulid() })
+        .execute(),
+    ).rejects.toThrow();
   });
 
   it('the audit log pages newest first and filters by action and actor', async () => {
     const p = (await findProjectByName(handle.db, 'alpha'))!;
     for (let i = 0; i < 5; i++) {
-      await appendAudit(handle.db, { actor: i % 2 ? 'bob' : 'alice', action: i < 3 ? 'member.put' : 'storage.set', projectId: p.id, target: `t${i}` });
+      await appendAudit(handle.db, {
+        actor: i % 2 ? 'bob' : 'alice',
+        action: i < 3 ? 'member.put' : 'storage.set',
+        projectId: p.id,
+        target: `t${i}`,
+      });
     }
     const first = await listAudit(handle.db, { projectId: p.id, limit: 2 });
     expect(first.map((e) => e.target)).toEqual(['t4', 't3']);
     const next = await listAudit(handle.db, { projectId: p.id, limit: 2, before: first[1]!.id });
     expect(next.map((e) => e.target)).toEqual(['t2', 't1']);
-    expect((await listAudit(handle.db, { projectId: p.id, limit: 10, action: 'storage.set' })).map((e) => e.target)).toEqual(['t4', 't3']);
-    expect((await listAudit(handle.db, { projectId: p.id, limit: 10, actor: 'bob' })).map((e) => e.target)).toEqual(['t3', 't1']);
+    expect(
+      (await listAudit(handle.db, { projectId: p.id, limit: 10, action: 'storage.set' })).map(
+        (e) => e.target,
+      ),
+    ).toEqual(['t4', 't3']);
+    expect(
+      (await listAudit(handle.db, { projectId: p.id, limit: 10, actor: 'bob' })).map((e) => e.target),
+    ).toEqual(['t3', 't1']);
   });
 });

@@ -62,6 +62,9 @@ export async function upsertMessageLogSummary(db: Db, row: MessageLogsTable): Pr
     .execute();
 }
 
-export async function findMessageLogSummary(db: Db, sessionId: string): Promise<MessageLogsTable | undefined> {
+export async function findMessageLogSummary(
+  db: Db,
+  sessionId: string,
+): Promise<MessageLogsTable | undefined> {
   return db.selectFrom('message_logs').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
 }

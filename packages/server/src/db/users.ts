@@ -1,6 +1,6 @@
-import { newId } from './ids.ts';
 import { hashToken, newToken } from '../crypto/tokens.ts';
 import { type Db, now } from './database.ts';
+import { newId } from './ids.ts';
 import type { UsersTable } from './schema.ts';
 
 export interface User {
@@ -12,12 +12,22 @@ export interface User {
 }
 
 export function toUser(row: UsersTable): User {
-  return { id: row.id, subject: row.subject, name: row.name, email: row.email, groups: JSON.parse(row.groups) };
+  return {
+    id: row.id,
+    subject: row.subject,
+    name: row.name,
+    email: row.email,
+    groups: JSON.parse(row.groups),
+  };
 }
 
 /** The identity provider is the source of truth: a user row is created or refreshed on each sign-in. */
 export async function upsertUser(db: Db, u: Omit<User, 'id'>): Promise<User> {
-  const existing = await db.selectFrom('users').selectAll().where('subject', '=', u.subject).executeTakeFirst();
+  const existing = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('subject', '=', u.subject)
+    .executeTakeFirst();
   if (existing) {
     await db
       .updateTable('users')
@@ -29,7 +39,14 @@ export async function upsertUser(db: Db, u: Omit<User, 'id'>): Promise<User> {
   const id = newId();
   await db
     .insertInto('users')
-    .values({ id, subject: u.subject, name: u.name, email: u.email, groups: JSON.stringify(u.groups), created_at: now() })
+    .values({
+      id,
+      subject: u.subject,
+      name: u.name,
+      email: u.email,
+      groups: JSON.stringify(u.groups),
+      created_at: now(),
+    })
     .execute();
   return { ...u, id };
 }
@@ -60,7 +77,16 @@ export async function createApiToken(
   const expiresAt = ttlMs ? new Date(Date.now() + ttlMs).toISOString() : null;
   await db
     .insertInto('api_tokens')
-    .values({ id, user_id: userId, name, token_hash: hashToken(token), created_at: now(), expires_at: expiresAt, last_used_at: null, revoked_at: null })
+    .values({
+      id,
+      user_id: userId,
+      name,
+      token_hash: hashToken(token),
+      created_at: now(),
+      expires_at: expiresAt,
+      last_used_at: null,
+      revoked_at: null,
+    })
     .execute();
   return { id, token, expiresAt };
 }

@@ -36,12 +36,16 @@ describe('the GitHub client layer against the forge', () => {
     const second = await octokit.rest.repos.getContent({ owner: 'acme', repo: 'api', path: 'README.md' });
     expect(second.data).toEqual(first.data);
     expect(forge.stats().countedRequests).toBe(before);
-    expect(await registry.getSingleMetricAsString('rfe_github_requests_total')).toMatch(/cached="true"[^\n]* 1/);
+    expect(await registry.getSingleMetricAsString('rfe_github_requests_total')).toMatch(
+      /cached="true"[^\n]* 1/,
+    );
   });
 
-  it('keys the cache by credential scope: another scope never gets this scope\'s cached answer', async () => {
+  it("keys the cache by credential scope: another scope never gets this scope's cached answer", async () => {
     const { c } = client();
-    await c.octokit({ token, scope: 'user:alice', kind: 'user' }).rest.repos.get({ owner: 'acme', repo: 'web' });
+    await c
+      .octokit({ token, scope: 'user:alice', kind: 'user' })
+      .rest.repos.get({ owner: 'acme', repo: 'web' });
     const carol = c.octokit({ token: await forge.userToken('carol'), scope: 'user:carol', kind: 'user' });
     await expect(carol.rest.repos.get({ owner: 'acme', repo: 'web' })).rejects.toMatchObject({ status: 404 });
   });
@@ -49,10 +53,20 @@ describe('the GitHub client layer against the forge', () => {
   it('reads succeed through injected 5xx and secondary rate limits', async () => {
     const { c } = client();
     const octokit = c.octokit({ token, scope: 'user:alice:faults', kind: 'user' });
-    forge.setFaults({ serverErrorRate: 0.15, secondaryRateLimitRate: 0.1, retryAfterSeconds: 0, only: 'reads' });
+    forge.setFaults({
+      serverErrorRate: 0.15,
+      secondaryRateLimitRate: 0.1,
+      retryAfterSeconds: 0,
+      only: 'reads',
+    });
     try {
       for (let i = 0; i < 30; i++) {
-        const res = await octokit.rest.repos.getContent({ owner: 'acme', repo: 'umbrella', path: '', ref: 'main' });
+        const res = await octokit.rest.repos.getContent({
+          owner: 'acme',
+          repo: 'umbrella',
+          path: '',
+          ref: 'main',
+        });
         expect(Array.isArray(res.data)).toBe(true);
       }
     } finally {
@@ -64,11 +78,18 @@ describe('the GitHub client layer against the forge', () => {
     const { c } = client();
     const octokit = c.octokit({ token, scope: 'user:alice:writes', kind: 'user' });
     const branches = async () =>
-      (await octokit.paginate(octokit.rest.repos.listBranches, { owner: 'acme', repo: 'api', per_page: 100 })).map((b) => b.name);
+      (
+        await octokit.paginate(octokit.rest.repos.listBranches, { owner: 'acme', repo: 'api', per_page: 100 })
+      ).map((b) => b.name);
     const main = await octokit.rest.git.getRef({ owner: 'acme', repo: 'api', ref: 'heads/main' });
 
     forge.setFaults({ secondaryRateLimitRate: 1, retryAfterSeconds: 1, only: 'writes' });
-    const attempt = octokit.rest.git.createRef({ owner: 'acme', repo: 'api', ref: 'refs/heads/limited', sha: main.data.object.sha });
+    const attempt = octokit.rest.git.createRef({
+      owner: 'acme',
+      repo: 'api',
+      ref: 'refs/heads/limited',
+      sha: main.data.object.sha,
+    });
     // The first attempt is refused with retry-after: 1; the limit lifts while the client waits.
     await new Promise((r) => setTimeout(r, 200));
     forge.setFaults({});
@@ -78,7 +99,12 @@ describe('the GitHub client layer against the forge', () => {
     forge.setFaults({ serverErrorRate: 1, only: 'writes' });
     const before = forge.stats().byRoute;
     await expect(
-      octokit.rest.git.createRef({ owner: 'acme', repo: 'api', ref: 'refs/heads/broken', sha: main.data.object.sha }),
+      octokit.rest.git.createRef({
+        owner: 'acme',
+        repo: 'api',
+        ref: 'refs/heads/broken',
+        sha: main.data.object.sha,
+      }),
     ).rejects.toMatchObject({ status: expect.any(Number) });
     forge.setFaults({});
     const after = forge.stats().byRoute;
@@ -93,7 +119,14 @@ describe('the GitHub client layer against the forge', () => {
     const main = await octokit.rest.git.getRef({ owner: 'acme', repo: 'web', ref: 'heads/main' });
     const started = Date.now();
     await Promise.all(
-      [1, 2, 3].map((i) => octokit.rest.git.createRef({ owner: 'acme', repo: 'web', ref: `refs/heads/spaced-${i}`, sha: main.data.object.sha })),
+      [1, 2, 3].map((i) =>
+        octokit.rest.git.createRef({
+          owner: 'acme',
+          repo: 'web',
+          ref: `refs/heads/spaced-${i}`,
+          sha: main.data.object.sha,
+        }),
+      ),
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
   });

@@ -65,7 +65,12 @@ export class GitHubClient {
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     });
     octokit.hook.wrap('request', (request, options) =>
-      this.send(credential, request as unknown as RequestFn, options as unknown as Record<string, unknown>, octokit),
+      this.send(
+        credential,
+        request as unknown as RequestFn,
+        options as unknown as Record<string, unknown>,
+        octokit,
+      ),
     );
     return octokit;
   }
@@ -92,7 +97,12 @@ export class GitHubClient {
         this.observe(credential, method, route, res.status, false, res.headers, started);
         const etag = res.headers.etag;
         if (useCache && typeof etag === 'string') {
-          this.cache.set(credential.scope, fullUrl, { etag, status: res.status, headers: res.headers, data: res.data });
+          this.cache.set(credential.scope, fullUrl, {
+            etag,
+            status: res.status,
+            headers: res.headers,
+            data: res.data,
+          });
         }
         return res;
       } catch (raw) {
@@ -100,7 +110,12 @@ export class GitHubClient {
         const headers = err.response?.headers ?? {};
         this.observe(credential, method, route, err.status ?? 0, err.status === 304, headers, started);
         if (err.status === 304 && cached) {
-          return { status: cached.status, url: fullUrl, headers: { ...cached.headers, ...headers }, data: cached.data };
+          return {
+            status: cached.status,
+            url: fullUrl,
+            headers: { ...cached.headers, ...headers },
+            data: cached.data,
+          };
         }
         const wait = this.retryDelay(err, isRead, attempt, maxAttempts);
         if (wait === null) throw raw;
@@ -110,13 +125,20 @@ export class GitHubClient {
   }
 
   /** How long to wait before retrying, or null when the error is final. */
-  private retryDelay(err: RequestErrorLike, isRead: boolean, attempt: number, maxAttempts: number): number | null {
+  private retryDelay(
+    err: RequestErrorLike,
+    isRead: boolean,
+    attempt: number,
+    maxAttempts: number,
+  ): number | null {
     if (attempt >= maxAttempts) return null;
     const headers = err.response?.headers ?? {};
     const maxWait = this.opts.maxWaitMs ?? 60_000;
     const status = err.status ?? 0;
     const retryAfter = Number(headers['retry-after']);
-    const secondary = (status === 403 || status === 429) && (Number.isFinite(retryAfter) || /secondary rate limit/i.test(err.message));
+    const secondary =
+      (status === 403 || status === 429) &&
+      (Number.isFinite(retryAfter) || /secondary rate limit/i.test(err.message));
     if (secondary) {
       // Refused before it was applied, so retrying is safe for writes too.
       const ms = Number.isFinite(retryAfter) ? retryAfter * 1000 : 60_000;

@@ -14,7 +14,11 @@ export const fullName = (r: RepoRef): string => `${r.owner}/${r.repo}`;
  * Parses `owner/repo` or a URL of a repository on the configured Git host. Any other host is refused:
  * upstream and component repositories are allow-listed to the one host the platform is configured for.
  */
-export function parseRepoRef(input: string | RepoRef, allowed: { host: string; webUrl: string }, field: string): RepoRef {
+export function parseRepoRef(
+  input: string | RepoRef,
+  allowed: { host: string; webUrl: string },
+  field: string,
+): RepoRef {
   if (typeof input !== 'string') return checkNames(input, field);
   const text = input.trim();
   if (/^[^/:\s]+\/[^/:\s]+$/.test(text)) {
@@ -40,12 +44,16 @@ export function parseRepoRef(input: string | RepoRef, allowed: { host: string; w
     throw new BadRequestError(`${field}: URLs must not carry credentials.`, { field });
   }
   const parts = url.pathname.replace(/^\/+|\/+$/g, '').split('/');
-  if (parts.length !== 2) throw new BadRequestError(`${field}: expected a repository URL like ${allowed.webUrl}/owner/repo.`, { field });
+  if (parts.length !== 2)
+    throw new BadRequestError(`${field}: expected a repository URL like ${allowed.webUrl}/owner/repo.`, {
+      field,
+    });
   return checkNames({ owner: parts[0]!, repo: parts[1]!.replace(/\.git$/, '') }, field);
 }
 
 function checkNames(ref: RepoRef, field: string): RepoRef {
-  if (!OWNER.test(ref.owner)) throw new BadRequestError(`${field}: "${ref.owner}" is not a valid owner name.`, { field });
+  if (!OWNER.test(ref.owner))
+    throw new BadRequestError(`${field}: "${ref.owner}" is not a valid owner name.`, { field });
   if (!REPO.test(ref.repo) || ref.repo === '.' || ref.repo === '..') {
     throw new BadRequestError(`${field}: "${ref.repo}" is not a valid repository name.`, { field });
   }
@@ -58,7 +66,10 @@ export function safeRepoPath(path: string, field = 'path'): string {
   if (p === '') return '';
   const segments = p.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) {
-    throw new BadRequestError(`${field}: "${path}" is not a safe repository path (no "..", empty or "." segments).`, { field });
+    throw new BadRequestError(
+      `${field}: "${path}" is not a safe repository path (no "..", empty or "." segments).`,
+      { field },
+    );
   }
   return p;
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProxyIdentity } from '../auth/proxy-identity.ts';
+import type { AppContext } from '../context.ts';
 import { verifySignedValue } from '../crypto/tokens.ts';
 import { findUserByApiToken, findUserById } from '../db/users.ts';
-import type { AppContext } from '../context.ts';
 import { UnauthenticatedError } from '../errors.ts';
 import { type Principal, SESSION_COOKIE } from './principal.ts';
 
@@ -18,7 +18,11 @@ export function installAuthentication(app: FastifyInstance, ctx: AppContext): vo
   });
 }
 
-async function resolvePrincipal(ctx: AppContext, request: FastifyRequest, proxy: ProxyIdentity | null): Promise<Principal> {
+async function resolvePrincipal(
+  ctx: AppContext,
+  request: FastifyRequest,
+  proxy: ProxyIdentity | null,
+): Promise<Principal> {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -27,7 +31,8 @@ async function resolvePrincipal(ctx: AppContext, request: FastifyRequest, proxy:
     const runnerSession = ctx.runnerTokens?.verify(token);
     if (runnerSession) return { kind: 'runner', sessionId: runnerSession };
     const user = await findUserByApiToken(ctx.db, token);
-    if (!user) throw new UnauthenticatedError('The bearer token is unknown, revoked or expired; create a new one.');
+    if (!user)
+      throw new UnauthenticatedError('The bearer token is unknown, revoked or expired; create a new one.');
     return { kind: 'user', user };
   }
   if (proxy) {

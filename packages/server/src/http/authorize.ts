@@ -4,7 +4,6 @@ import { findProjectByName } from '../db/projects.ts';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.ts';
 import {
   capabilitiesOf,
-  isProjectCapability,
   type ProjectCapability,
   projectCapabilities,
   type RouteAccess,
@@ -29,11 +28,16 @@ export function installAuthorization(app: FastifyInstance, ctx: AppContext): voi
   });
 }
 
-export async function authorize(ctx: AppContext, request: FastifyRequest, access: RouteAccess): Promise<void> {
+export async function authorize(
+  ctx: AppContext,
+  request: FastifyRequest,
+  access: RouteAccess,
+): Promise<void> {
   const principal = request.caller;
   if (access === 'public' || access === 'webhook') return;
   if (access === 'runner') {
-    if (principal.kind !== 'runner') throw new UnauthenticatedError('This endpoint needs a session-scoped runner token.');
+    if (principal.kind !== 'runner')
+      throw new UnauthenticatedError('This endpoint needs a session-scoped runner token.');
     return;
   }
   if (principal.kind !== 'user') {
@@ -48,13 +52,15 @@ export async function authorize(ctx: AppContext, request: FastifyRequest, access
 async function authorizeProject(ctx: AppContext, request: FastifyRequest, capability: ProjectCapability) {
   if (request.caller.kind !== 'user') throw new UnauthenticatedError();
   const params = request.params as { p?: string };
-  if (!('p' in params)) throw new Error(`Route ${request.routeOptions.url} declares ${capability} but has no {p} parameter`);
+  if (!('p' in params))
+    throw new Error(`Route ${request.routeOptions.url} declares ${capability} but has no {p} parameter`);
   // Authorization runs before validation, so the name may be anything here.
   const name = params.p ?? '';
   const project = name ? await findProjectByName(ctx.db, name) : undefined;
   const role = project ? await ctx.roles.roleOf(project, request.caller.user) : null;
   // Non-members learn nothing about a project's existence.
-  if (!project || role === null) throw new NotFoundError(`Project "${name}" does not exist or you are not a member.`);
+  if (!project || role === null)
+    throw new NotFoundError(`Project "${name}" does not exist or you are not a member.`);
   request.project = project;
   request.role = role;
   request.capabilities = capabilitiesOf(role);

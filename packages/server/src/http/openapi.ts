@@ -1,13 +1,21 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody } from './schemas.ts';
 import { PersistedMessage } from '../routes/messages/schema.ts';
 import { Project, StorageView } from '../routes/projects/schema.ts';
 import { Session } from '../routes/sessions/schema.ts';
 import { Workspace, WorkspaceStatus } from '../routes/workspaces/schema.ts';
+import { ErrorBody } from './schemas.ts';
 
 /** Shared schemas referenced with `$ref` by route schemas; registered once and emitted into the document. */
-export const sharedSchemas = [ErrorBody, StorageView, Project, Workspace, WorkspaceStatus, Session, PersistedMessage];
+export const sharedSchemas = [
+  ErrorBody,
+  StorageView,
+  Project,
+  Workspace,
+  WorkspaceStatus,
+  Session,
+  PersistedMessage,
+];
 
 export async function installOpenApi(app: FastifyInstance): Promise<void> {
   for (const s of sharedSchemas) app.addSchema(s);
@@ -27,6 +35,8 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       },
       security: [{ bearer: [] }, { session: [] }],
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}`,
+    },
   });
 }

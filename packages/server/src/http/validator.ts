@@ -1,7 +1,7 @@
+import type { TSchema } from '@sinclair/typebox';
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
-import type { TSchema } from '@sinclair/typebox';
 
 /**
  * Request validation. Query strings, path parameters and headers are text, so they are coerced to the
@@ -12,7 +12,9 @@ export function installValidator(app: FastifyInstance, sharedSchemas: TSchema[])
   const base: Options = { strict: false, allErrors: false, removeAdditional: false, useDefaults: true };
   const forText = withFormats(new Ajv({ ...base, coerceTypes: 'array' }), sharedSchemas);
   const forBody = withFormats(new Ajv({ ...base, coerceTypes: false }), sharedSchemas);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? forBody : forText).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? forBody : forText).compile(schema),
+  );
 }
 
 function withFormats(ajv: Ajv, shared: TSchema[]): Ajv {

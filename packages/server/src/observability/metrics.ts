@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /** The platform's Prometheus registry: one per process (tests build several apps, so never the global one). */
 export function createMetrics() {

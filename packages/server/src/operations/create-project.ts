@@ -1,7 +1,7 @@
-import { newId } from '../db/ids.ts';
 import type { AppContext } from '../context.ts';
 import { appendAudit } from '../db/audit.ts';
 import { now } from '../db/database.ts';
+import { newId } from '../db/ids.ts';
 import { findProjectByName, insertProject, updateProjectStorage } from '../db/projects.ts';
 import type { ProjectsTable } from '../db/schema.ts';
 import type { User } from '../db/users.ts';
@@ -14,9 +14,17 @@ import { verifyStorage } from './verify-storage.ts';
  * failure leaves no row and no object; managed storage is provisioned while the row says `provisioning`
  * and the row is removed again if provisioning fails.
  */
-export async function createProject(ctx: AppContext, actor: User, input: CreateProjectBody): Promise<ProjectsTable> {
+export async function createProject(
+  ctx: AppContext,
+  actor: User,
+  input: CreateProjectBody,
+): Promise<ProjectsTable> {
   if (await findProjectByName(ctx.db, input.name)) {
-    throw new ConflictError(`A project named "${input.name}" already exists; pick another name.`, { field: 'name' }, 'name_taken');
+    throw new ConflictError(
+      `A project named "${input.name}" already exists; pick another name.`,
+      { field: 'name' },
+      'name_taken',
+    );
   }
   const verified = await verifyStorage(ctx, input.name, input.storage);
   const row: ProjectsTable = {
@@ -31,14 +39,19 @@ export async function createProject(ctx: AppContext, actor: User, input: CreateP
     created_by: actor.subject,
     created_at: now(),
   };
-  if (verified.credentials) row.storage_secret = ctx.secretBox.seal(JSON.stringify(verified.credentials), row.id);
+  if (verified.credentials)
+    row.storage_secret = ctx.secretBox.seal(JSON.stringify(verified.credentials), row.id);
 
   try {
     await ctx.db.transaction().execute((trx) => insertProject(trx, row, actor.subject));
   } catch (err) {
     // Two creators racing for one name: the unique index decides.
     if (await findProjectByName(ctx.db, input.name)) {
-      throw new ConflictError(`A project named "${input.name}" already exists; pick another name.`, { field: 'name' }, 'name_taken');
+      throw new ConflictError(
+        `A project named "${input.name}" already exists; pick another name.`,
+        { field: 'name' },
+        'name_taken',
+      );
     }
     throw err;
   }

@@ -5,7 +5,14 @@ import { createObjectStore, type ObjectStore, scopedStore } from '../storage/ind
 /** What a project row keeps about its storage; credentials live sealed in `storage_secret`. */
 export type StorageSettings =
   | { kind: 'managed'; prefix: string }
-  | { kind: 'external'; endpoint?: string; region: string; bucket: string; prefix?: string; forcePathStyle: boolean };
+  | {
+      kind: 'external';
+      endpoint?: string;
+      region: string;
+      bucket: string;
+      prefix?: string;
+      forcePathStyle: boolean;
+    };
 
 export interface S3Credentials {
   accessKeyId: string;

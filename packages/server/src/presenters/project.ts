@@ -18,7 +18,13 @@ export function presentStorage(row: ProjectsTable): StorageView {
   const view: StorageView = { kind: row.storage_kind, state: row.storage_state };
   if (row.storage_error) view.error = row.storage_error;
   if (s.kind === 'external') {
-    Object.assign(view, { endpoint: s.endpoint, region: s.region, bucket: s.bucket, prefix: s.prefix, forcePathStyle: s.forcePathStyle });
+    Object.assign(view, {
+      endpoint: s.endpoint,
+      region: s.region,
+      bucket: s.bucket,
+      prefix: s.prefix,
+      forcePathStyle: s.forcePathStyle,
+    });
     if (row.storage_secret) view.credentials = 'stored';
   } else {
     view.prefix = s.prefix;

@@ -1,11 +1,27 @@
 import type { PrLinksTable, SessionsTable } from '../db/schema.ts';
 import type { Session } from '../routes/sessions/schema.ts';
 
-export function presentSession(s: SessionsTable, workspaceSlug: string, userSubject: string, prs: PrLinksTable[]): Session {
+export function presentSession(
+  s: SessionsTable,
+  workspaceSlug: string,
+  userSubject: string,
+  prs: PrLinksTable[],
+): Session {
   const pullRequests = prs
     .filter((p) => p.session_id === s.id)
-    .sort((a, b) => Number(a.role === 'submodule') - Number(b.role === 'submodule') || a.repo.localeCompare(b.repo))
-    .map((p) => ({ repo: p.repo, number: p.number, url: p.url, head: p.head, base: p.base, status: p.status, role: p.role }));
+    .sort(
+      (a, b) =>
+        Number(a.role === 'submodule') - Number(b.role === 'submodule') || a.repo.localeCompare(b.repo),
+    )
+    .map((p) => ({
+      repo: p.repo,
+      number: p.number,
+      url: p.url,
+      head: p.head,
+      base: p.base,
+      status: p.status,
+      role: p.role,
+    }));
   return {
     id: s.id,
     workspace: workspaceSlug,

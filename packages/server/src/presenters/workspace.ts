@@ -1,7 +1,11 @@
 import type { RepoSubmodulesTable, WorkspacesTable } from '../db/schema.ts';
 import type { Workspace } from '../routes/workspaces/schema.ts';
 
-export function presentWorkspace(ws: WorkspacesTable, submodules: RepoSubmodulesTable[], webUrl: string): Workspace {
+export function presentWorkspace(
+  ws: WorkspacesTable,
+  submodules: RepoSubmodulesTable[],
+  webUrl: string,
+): Workspace {
   return {
     id: ws.id,
     slug: ws.slug,

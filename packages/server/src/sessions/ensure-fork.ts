@@ -24,26 +24,45 @@ export async function ensureFork(
   if (named) {
     const [owner, repo] = named.split('/') as [string, string];
     if (owner.toLowerCase() !== login.toLowerCase()) {
-      throw new ForbiddenError(`fork: ${named} does not belong to your GitHub account ${login}; choose one of your forks.`, { field: 'fork' });
+      throw new ForbiddenError(
+        `fork: ${named} does not belong to your GitHub account ${login}; choose one of your forks.`,
+        { field: 'fork' },
+      );
     }
     const found = await orNullOn404(octokit.rest.repos.get({ owner, repo }));
-    if (!found) throw new UnprocessableError('fork_not_found', `fork: ${named} does not exist; create it or pick another.`, { field: 'fork' });
+    if (!found)
+      throw new UnprocessableError(
+        'fork_not_found',
+        `fork: ${named} does not exist; create it or pick another.`,
+        { field: 'fork' },
+      );
     if (!found.data.fork || found.data.parent?.full_name?.toLowerCase() !== upstreamName.toLowerCase()) {
-      throw new UnprocessableError('not_a_fork', `fork: ${named} is not a fork of ${upstreamName}.`, { field: 'fork' });
+      throw new UnprocessableError('not_a_fork', `fork: ${named} is not a fork of ${upstreamName}.`, {
+        field: 'fork',
+      });
     }
     return { owner, repo, fullName: found.data.full_name, cloneUrl: found.data.clone_url };
   }
   const existing = await orNullOn404(octokit.rest.repos.get({ owner: login, repo: upstream.repo }));
   if (existing?.data.fork && existing.data.parent?.full_name?.toLowerCase() === upstreamName.toLowerCase()) {
-    return { owner: login, repo: upstream.repo, fullName: existing.data.full_name, cloneUrl: existing.data.clone_url };
+    return {
+      owner: login,
+      repo: upstream.repo,
+      fullName: existing.data.full_name,
+      cloneUrl: existing.data.clone_url,
+    };
   }
-  let created;
+  let created: Awaited<ReturnType<Octokit['rest']['repos']['createFork']>>;
   try {
     // Only the default branch: refs are paths, so a fork holding rfe/{slug} could not take rfe/{slug}/session-….
     created = await octokit.rest.repos.createFork({ ...upstream, default_branch_only: true });
   } catch (err) {
     if (httpStatus(err) === 403 || httpStatus(err) === 404) {
-      throw new AppError(403, 'fork_refused', `Your GitHub account cannot fork ${upstreamName}; ask its owners to allow forking or grant you access.`);
+      throw new AppError(
+        403,
+        'fork_refused',
+        `Your GitHub account cannot fork ${upstreamName}; ask its owners to allow forking or grant you access.`,
+      );
     }
     throw err;
   }

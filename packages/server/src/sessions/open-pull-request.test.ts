@@ -1,10 +1,10 @@
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PlatformWithForge, startPlatformWithForge } from '../../test/support/platform-with-forge.ts';
 import { now } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { SessionsTable } from '../db/schema.ts';
 import { userOctokit } from '../github/user-octokit.ts';
-import { type PlatformWithForge, startPlatformWithForge } from '../../test/support/platform-with-forge.ts';
 import { openPullRequest } from './open-pull-request.ts';
 
 describe('opening pull requests', () => {
@@ -16,13 +16,32 @@ describe('opening pull requests', () => {
     t = await startPlatformWithForge();
     await t.link('alice');
     const headers = await t.as('alice');
-    await t.app.inject({ method: 'POST', url: '/api/projects', headers, payload: { name: 'acme', storage: { kind: 'managed' } } });
-    await t.app.inject({ method: 'POST', url: '/api/projects/acme/workspaces', headers, payload: { name: 'prs', upstream: 'acme/umbrella' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      headers,
+      payload: { name: 'acme', storage: { kind: 'managed' } },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/projects/acme/workspaces',
+      headers,
+      payload: { name: 'prs', upstream: 'acme/umbrella' },
+    });
     const ws = await t.ctx.db.selectFrom('workspaces').selectAll().executeTakeFirstOrThrow();
-    const alice = await t.ctx.db.selectFrom('users').selectAll().where('subject', '=', 'alice').executeTakeFirstOrThrow();
+    const alice = await t.ctx.db
+      .selectFrom('users')
+      .selectAll()
+      .where('subject', '=', 'alice')
+      .executeTakeFirstOrThrow();
     gh = new Octokit({ baseUrl: t.forge.apiUrl, auth: await t.forge.userToken('alice') });
     const main = await gh.rest.git.getRef({ owner: 'acme', repo: 'api', ref: 'heads/main' });
-    await gh.rest.git.createRef({ owner: 'acme', repo: 'api', ref: 'refs/heads/feature-x', sha: main.data.object.sha });
+    await gh.rest.git.createRef({
+      owner: 'acme',
+      repo: 'api',
+      ref: 'refs/heads/feature-x',
+      sha: main.data.object.sha,
+    });
     await gh.rest.repos.createOrUpdateFileContents({
       owner: 'acme',
       repo: 'api',
@@ -62,14 +81,20 @@ describe('opening pull requests', () => {
     t.forge.setFaults({ serverErrorRate: 0.5, only: 'writes' });
     let link: Awaited<ReturnType<typeof openPullRequest>> | undefined;
     try {
-      for (let i = 0; i < 5 && !link; i++) link = await openPullRequest(t.ctx, octokit, session, intent).catch(() => undefined);
+      for (let i = 0; i < 5 && !link; i++)
+        link = await openPullRequest(t.ctx, octokit, session, intent).catch(() => undefined);
     } finally {
       t.forge.setFaults({});
     }
     expect(link).toBeDefined();
     const again = await openPullRequest(t.ctx, octokit, session, intent);
     expect(again.number).toBe(link!.number);
-    const open = await gh.rest.pulls.list({ owner: 'acme', repo: 'api', head: 'acme:feature-x', state: 'all' });
+    const open = await gh.rest.pulls.list({
+      owner: 'acme',
+      repo: 'api',
+      head: 'acme:feature-x',
+      state: 'all',
+    });
     expect(open.data).toHaveLength(1);
   });
 });

@@ -32,14 +32,26 @@ export async function openPullRequest(
   const [owner, repo] = intent.repo.split('/') as [string, string];
   const role: PrLinksTable['role'] = intent.repo === session.input_repo ? 'umbrella' : 'submodule';
   const skipped = JSON.parse(session.skipped_submodules ?? '[]') as SkippedSubmodule[];
-  const body = role === 'umbrella' ? umbrellaBody(intent.body, await componentLinks(ctx, session.id), skipped) : intent.body;
+  const body =
+    role === 'umbrella'
+      ? umbrellaBody(intent.body, await componentLinks(ctx, session.id), skipped)
+      : intent.body;
 
   let pr: { number: number; html_url: string } | undefined;
   for (let attempt = 1; !pr; attempt++) {
     pr = await findOpenPr(octokit, owner, repo, intent.head, intent.base);
     if (pr) break;
     try {
-      pr = (await octokit.rest.pulls.create({ owner, repo, head: intent.head, base: intent.base, title: intent.title, body })).data;
+      pr = (
+        await octokit.rest.pulls.create({
+          owner,
+          repo,
+          head: intent.head,
+          base: intent.base,
+          title: intent.title,
+          body,
+        })
+      ).data;
     } catch (err) {
       const status = httpStatus(err) ?? 0;
       if (status < 500 || attempt >= 4) throw err;
@@ -79,7 +91,8 @@ async function refreshUmbrellaBody(ctx: AppContext, octokit: Octokit, session: S
   const current = await octokit.rest.pulls.get({ owner, repo, pull_number: umbrella.number });
   const skipped = JSON.parse(session.skipped_submodules ?? '[]') as SkippedSubmodule[];
   const body = umbrellaBody(current.data.body ?? '', await componentLinks(ctx, session.id), skipped);
-  if (body !== current.data.body) await octokit.rest.pulls.update({ owner, repo, pull_number: umbrella.number, body });
+  if (body !== current.data.body)
+    await octokit.rest.pulls.update({ owner, repo, pull_number: umbrella.number, body });
 }
 
 async function findOpenPr(octokit: Octokit, owner: string, repo: string, head: string, base: string) {
@@ -88,7 +101,12 @@ async function findOpenPr(octokit: Octokit, owner: string, repo: string, head: s
 }
 
 function findLink(ctx: AppContext, sessionId: string, repo: string) {
-  return ctx.db.selectFrom('pr_links').selectAll().where('session_id', '=', sessionId).where('repo', '=', repo).executeTakeFirst();
+  return ctx.db
+    .selectFrom('pr_links')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .where('repo', '=', repo)
+    .executeTakeFirst();
 }
 
 function componentLinks(ctx: AppContext, sessionId: string) {

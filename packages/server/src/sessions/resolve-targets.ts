@@ -50,18 +50,28 @@ export async function resolveSessionTargets(
   const umbrellaName = `${upstream.owner}/${upstream.repo}`;
   const umbrella = await orNullOn404(octokit.rest.repos.get(upstream));
   if (!umbrella) {
-    throw new UnprocessableError('input_repo_inaccessible', `Your GitHub account cannot read ${umbrellaName}; ask for access or re-link GitHub.`);
+    throw new UnprocessableError(
+      'input_repo_inaccessible',
+      `Your GitHub account cannot read ${umbrellaName}; ask for access or re-link GitHub.`,
+    );
   }
   const input = await orNullOn404(octokit.rest.repos.getBranch({ ...upstream, branch: req.inputBranch }));
   if (!input) {
-    throw new UnprocessableError('input_branch_not_found', `Branch ${req.inputBranch} does not exist on ${umbrellaName}. Pick an existing input branch (the canonical branch is ${ws.canonical_branch}).`, {
-      field: 'inputBranch',
-    });
+    throw new UnprocessableError(
+      'input_branch_not_found',
+      `Branch ${req.inputBranch} does not exist on ${umbrellaName}. Pick an existing input branch (the canonical branch is ${ws.canonical_branch}).`,
+      {
+        field: 'inputBranch',
+      },
+    );
   }
   if (req.directPush && !umbrella.data.permissions?.push) {
-    throw new ForbiddenError(`Direct push needs write access to ${umbrellaName}, which your GitHub account does not have; use the pull request flow.`, {
-      field: 'directPush',
-    });
+    throw new ForbiddenError(
+      `Direct push needs write access to ${umbrellaName}, which your GitHub account does not have; use the pull request flow.`,
+      {
+        field: 'directPush',
+      },
+    );
   }
 
   const targets: Record<string, PushTarget> = {};
@@ -70,18 +80,31 @@ export async function resolveSessionTargets(
   const viaFork = async (repo: { owner: string; repo: string }, base: string, named?: string) => {
     const fork = await ensureFork(octokit, repo, login, named);
     forkNames.push(fork.repo);
-    return { pushUrl: `${webUrl}/${fork.fullName}.git`, forkFullName: fork.fullName, base, directPush: false };
+    return {
+      pushUrl: `${webUrl}/${fork.fullName}.git`,
+      forkFullName: fork.fullName,
+      base,
+      directPush: false,
+    };
   };
 
   if (req.directPush) {
-    targets[umbrellaName] = { pushUrl: `${webUrl}/${umbrellaName}.git`, base: req.inputBranch, directPush: true };
+    targets[umbrellaName] = {
+      pushUrl: `${webUrl}/${umbrellaName}.git`,
+      base: req.inputBranch,
+      directPush: true,
+    };
   } else {
     if (!req.fork && !req.createFork) {
       const existing = await orNullOn404(octokit.rest.repos.get({ owner: login, repo: upstream.repo }));
       if (!existing?.data.fork) {
-        throw new UnprocessableError('fork_required', `You have no fork of ${umbrellaName}. Choose a fork, or start with createFork: true to create ${login}/${upstream.repo}.`, {
-          field: 'fork',
-        });
+        throw new UnprocessableError(
+          'fork_required',
+          `You have no fork of ${umbrellaName}. Choose a fork, or start with createFork: true to create ${login}/${upstream.repo}.`,
+          {
+            field: 'fork',
+          },
+        );
       }
     }
     targets[umbrellaName] = await viaFork(upstream, req.inputBranch, req.fork);
@@ -92,10 +115,14 @@ export async function resolveSessionTargets(
     const repo = m.owner ? await orNullOn404(octokit.rest.repos.get({ owner: m.owner, repo: m.repo })) : null;
     if (!repo) {
       if (m.required) {
-        throw new UnprocessableError('submodule_inaccessible', `Required submodule ${m.path} (${name}) is not accessible to your GitHub account. Ask for read access to ${name}, or have an admin mark it optional.`, {
-          submodule: m.path,
-          repo: name,
-        });
+        throw new UnprocessableError(
+          'submodule_inaccessible',
+          `Required submodule ${m.path} (${name}) is not accessible to your GitHub account. Ask for read access to ${name}, or have an admin mark it optional.`,
+          {
+            submodule: m.path,
+            repo: name,
+          },
+        );
       }
       skipped.push({ path: m.path, repo: name, reason: `your GitHub account cannot read ${name}` });
       continue;

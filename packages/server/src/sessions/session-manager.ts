@@ -39,7 +39,13 @@ export class SessionManager {
   }
 
   track(row: SessionsTable): void {
-    this.tracked.set(row.id, { row, launchedAt: performance.now(), sawMessage: false, work: Promise.resolve(), failures: [] });
+    this.tracked.set(row.id, {
+      row,
+      launchedAt: performance.now(),
+      sawMessage: false,
+      work: Promise.resolve(),
+      failures: [],
+    });
   }
 
   /** Called by the messaging layer after runner messages are persisted. */
@@ -51,11 +57,16 @@ export class SessionManager {
       this.metrics.firstMessage.observe((performance.now() - t.launchedAt) / 1000);
     }
     for (const m of messages) {
-      if (m.type === 'pr_intent') t.work = t.work.then(() => this.openPr(t, m.payload as unknown as PrIntent));
+      if (m.type === 'pr_intent')
+        t.work = t.work.then(() => this.openPr(t, m.payload as unknown as PrIntent));
       if (m.type === 'error') {
         const message = String(m.payload.message ?? 'the runner reported an error');
         t.failures.push(message);
-        void this.ctx.db.updateTable('sessions').set({ error: message }).where('id', '=', sessionId).execute();
+        void this.ctx.db
+          .updateTable('sessions')
+          .set({ error: message })
+          .where('id', '=', sessionId)
+          .execute();
       }
     }
   }
@@ -116,7 +127,8 @@ export class SessionManager {
     else if (exit.exitCode !== 0 || failures.length) status = 'failed';
     const error =
       status === 'failed'
-        ? (failures.at(-1) ?? `The runner exited with ${exit.exitCode === null ? exit.reason : `code ${exit.exitCode}`}; see the session log.`)
+        ? (failures.at(-1) ??
+          `The runner exited with ${exit.exitCode === null ? exit.reason : `code ${exit.exitCode}`}; see the session log.`)
         : session.error;
     await updateSessionStatus(this.ctx.db, exit.sessionId, status, { error });
     this.metrics.outcomes.inc({ kind: session.kind, status });

@@ -68,7 +68,11 @@ export async function startSession(
       projectId: project.id,
     });
     // Pushing to the user's forks uses the narrowed installation token (longest URL prefix wins).
-    gitCredentials.push({ url: `${github.webUrl}/${login}/`, token: minted.token, username: 'x-access-token' });
+    gitCredentials.push({
+      url: `${github.webUrl}/${login}/`,
+      token: minted.token,
+      username: 'x-access-token',
+    });
   }
 
   const flags = resolved.skipped.length ? ['incomplete-submodules'] : [];
@@ -100,7 +104,13 @@ export async function startSession(
     action: input.kind === 'specify' ? 'specify.start' : 'session.start',
     projectId: project.id,
     target: `session:${id}`,
-    details: { workspace: ws.slug, adapter: input.adapter, outputBranch, directPush: Boolean(input.directPush), flags },
+    details: {
+      workspace: ws.slug,
+      adapter: input.adapter,
+      outputBranch,
+      directPush: Boolean(input.directPush),
+      flags,
+    },
   });
 
   const env: Record<string, string> = {
@@ -125,15 +135,22 @@ export async function startSession(
       projectName: project.name,
       workspaceSlug: ws.slug,
       env,
-      secrets: { runnerToken: ctx.runnerTokens.issue(id), gitCredentials: JSON.stringify({ git: gitCredentials }) },
+      secrets: {
+        runnerToken: ctx.runnerTokens.issue(id),
+        gitCredentials: JSON.stringify({ git: gitCredentials }),
+      },
       timeoutMs: ctx.config.sessionTimeoutSeconds * 1000,
     });
   } catch (err) {
     await updateSessionStatus(ctx.db, id, 'failed', {
       error: `The runner could not be launched: ${(err as Error).message}`,
-      remediation: 'Check the launcher configuration (RUNNER_LAUNCHER) and the server log, then start the session again.',
+      remediation:
+        'Check the launcher configuration (RUNNER_LAUNCHER) and the server log, then start the session again.',
     });
-    throw new UnprocessableError('launch_failed', `The runner could not be launched: ${(err as Error).message}`);
+    throw new UnprocessableError(
+      'launch_failed',
+      `The runner could not be launched: ${(err as Error).message}`,
+    );
   }
   ctx.sessions.track(row);
   await updateSessionStatus(ctx.db, id, 'running');
@@ -142,9 +159,14 @@ export async function startSession(
 
 async function userInstallationId(octokit: import('@octokit/rest').Octokit, login: string): Promise<number> {
   const installs = await octokit.rest.apps.listInstallationsForAuthenticatedUser({ per_page: 100 });
-  const mine = installs.data.installations.find((i) => (i.account as { login?: string } | null)?.login?.toLowerCase() === login.toLowerCase());
+  const mine = installs.data.installations.find(
+    (i) => (i.account as { login?: string } | null)?.login?.toLowerCase() === login.toLowerCase(),
+  );
   if (!mine) {
-    throw new UnprocessableError('app_not_installed', `The GitHub App is not installed on your account ${login}; connect GitHub again and install it on your account so sessions can push to your forks.`);
+    throw new UnprocessableError(
+      'app_not_installed',
+      `The GitHub App is not installed on your account ${login}; connect GitHub again and install it on your account so sessions can push to your forks.`,
+    );
   }
   return mine.id;
 }

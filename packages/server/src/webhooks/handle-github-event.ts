@@ -6,7 +6,12 @@ interface RepoPayload {
 }
 interface PullPayload extends RepoPayload {
   action?: string;
-  pull_request?: { number?: number; state?: string; merged?: boolean; base?: { repo?: { full_name?: string } } };
+  pull_request?: {
+    number?: number;
+    state?: string;
+    merged?: boolean;
+    base?: { repo?: { full_name?: string } };
+  };
 }
 
 /** What the platform does with each GitHub event: PR states follow pull_request events; pushes resync status. */

@@ -84,7 +84,10 @@ export const structureDirs = ['.claude/', '.specify/', 'specs/', 'repos/'];
 /** `.gitmodules` text for submodules at `repos/{name}`. */
 export function gitmodulesText(modules: { path: string; url: string; branch?: string | null }[]): string {
   return modules
-    .map((m) => `[submodule "${m.path}"]\n\tpath = ${m.path}\n\turl = ${m.url}\n${m.branch ? `\tbranch = ${m.branch}\n` : ''}`)
+    .map(
+      (m) =>
+        `[submodule "${m.path}"]\n\tpath = ${m.path}\n\turl = ${m.url}\n${m.branch ? `\tbranch = ${m.branch}\n` : ''}`,
+    )
     .join('');
 }
 

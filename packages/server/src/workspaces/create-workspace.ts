@@ -38,15 +38,23 @@ export async function createWorkspace(
   const slug = slugify(input.name);
   if (!slug) throw new BadRequestError('name: must contain at least one letter or digit.', { field: 'name' });
   if (await findWorkspace(ctx.db, project.id, slug)) {
-    throw new ConflictError(`Workspace "${slug}" already exists in project "${project.name}"; choose another name.`, { field: 'name', slug }, 'slug_taken');
+    throw new ConflictError(
+      `Workspace "${slug}" already exists in project "${project.name}"; choose another name.`,
+      { field: 'name', slug },
+      'slug_taken',
+    );
   }
   const upstream = parseRepoRef(input.upstream, github, 'upstream');
   const repo = await orNullOn404(octokit.rest.repos.get({ ...upstream }));
   if (!repo) {
-    throw new UnprocessableError('upstream_not_found', `Upstream ${fullName(upstream)} does not exist or your GitHub account cannot read it.`, {
-      field: 'upstream',
-      hint: 'Check the name, and that your linked GitHub account has access to the repository.',
-    });
+    throw new UnprocessableError(
+      'upstream_not_found',
+      `Upstream ${fullName(upstream)} does not exist or your GitHub account cannot read it.`,
+      {
+        field: 'upstream',
+        hint: 'Check the name, and that your linked GitHub account has access to the repository.',
+      },
+    );
   }
   const canonical = `rfe/${slug}`;
   const canWrite = Boolean(repo.data.permissions?.push);
@@ -62,7 +70,11 @@ export async function createWorkspace(
       );
     }
     const base = await octokit.rest.git.getRef({ ...upstream, ref: `heads/${repo.data.default_branch}` });
-    await octokit.rest.git.createRef({ ...upstream, ref: `refs/heads/${canonical}`, sha: base.data.object.sha });
+    await octokit.rest.git.createRef({
+      ...upstream,
+      ref: `refs/heads/${canonical}`,
+      sha: base.data.object.sha,
+    });
   }
   const pinned = await ensureCanonicalStructure(octokit, upstream, canonical, components, actor, canWrite);
 
@@ -98,7 +110,11 @@ export async function createWorkspace(
     });
   } catch (err) {
     if (await findWorkspace(ctx.db, project.id, slug)) {
-      throw new ConflictError(`Workspace "${slug}" already exists in project "${project.name}"; choose another name.`, { field: 'name', slug }, 'slug_taken');
+      throw new ConflictError(
+        `Workspace "${slug}" already exists in project "${project.name}"; choose another name.`,
+        { field: 'name', slug },
+        'slug_taken',
+      );
     }
     throw err;
   }
@@ -107,7 +123,12 @@ export async function createWorkspace(
     action: 'workspace.create',
     projectId: project.id,
     target: `workspace:${slug}`,
-    details: { upstream: fullName(upstream), canonical, components: components.map((c) => fullName(c.ref)), createdBranch: !existing },
+    details: {
+      upstream: fullName(upstream),
+      canonical,
+      components: components.map((c) => fullName(c.ref)),
+      createdBranch: !existing,
+    },
   });
   return row;
 }
@@ -120,21 +141,32 @@ async function resolveComponents(
   const names = new Set<string>();
   const out: ResolvedComponent[] = [];
   for (const [i, c] of inputs.entries()) {
-    if (names.has(c.name)) throw new BadRequestError(`components.${i}.name: "${c.name}" is listed twice.`, { field: `components.${i}.name` });
+    if (names.has(c.name))
+      throw new BadRequestError(`components.${i}.name: "${c.name}" is listed twice.`, {
+        field: `components.${i}.name`,
+      });
     names.add(c.name);
     const ref = parseRepoRef(c.url, github, `components.${i}.url`);
     const repo = await orNullOn404(octokit.rest.repos.get({ ...ref }));
     if (!repo) {
-      throw new UnprocessableError('component_not_found', `Component ${c.name} (${fullName(ref)}) does not exist or your GitHub account cannot read it.`, {
-        field: `components.${i}.url`,
-      });
+      throw new UnprocessableError(
+        'component_not_found',
+        `Component ${c.name} (${fullName(ref)}) does not exist or your GitHub account cannot read it.`,
+        {
+          field: `components.${i}.url`,
+        },
+      );
     }
     const branchName = c.branch ?? repo.data.default_branch;
     const branch = await orNullOn404(octokit.rest.repos.getBranch({ ...ref, branch: branchName }));
     if (!branch) {
-      throw new UnprocessableError('component_branch_not_found', `Branch ${branchName} does not exist on ${fullName(ref)}.`, {
-        field: `components.${i}.branch`,
-      });
+      throw new UnprocessableError(
+        'component_branch_not_found',
+        `Branch ${branchName} does not exist on ${fullName(ref)}.`,
+        {
+          field: `components.${i}.branch`,
+        },
+      );
     }
     out.push({
       path: `repos/${c.name}`,

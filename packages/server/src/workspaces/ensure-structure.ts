@@ -29,7 +29,11 @@ export async function ensureCanonicalStructure(
   const head = await octokit.rest.git.getRef({ ...upstream, ref: `heads/${branch}` });
   const commitSha = head.data.object.sha;
   const commit = await octokit.rest.git.getCommit({ ...upstream, commit_sha: commitSha });
-  const tree = await octokit.rest.git.getTree({ ...upstream, tree_sha: commit.data.tree.sha, recursive: 'true' });
+  const tree = await octokit.rest.git.getTree({
+    ...upstream,
+    tree_sha: commit.data.tree.sha,
+    recursive: 'true',
+  });
   const paths = new Set(tree.data.tree.map((e) => e.path));
   const gitlinks = new Map(tree.data.tree.filter((e) => e.mode === '160000').map((e) => [e.path!, e.sha!]));
 
@@ -52,14 +56,28 @@ export async function ensureCanonicalStructure(
     }
     for (const c of newComponents) modules.set(c.path, { url: c.url, branch: c.branch ?? undefined });
     const entries = [
-      ...missingFiles.map(([path, content]) => ({ path, mode: '100644' as const, type: 'blob' as const, content })),
-      ...newComponents.map((c) => ({ path: c.path, mode: '160000' as const, type: 'commit' as const, sha: c.sha })),
+      ...missingFiles.map(([path, content]) => ({
+        path,
+        mode: '100644' as const,
+        type: 'blob' as const,
+        content,
+      })),
+      ...newComponents.map((c) => ({
+        path: c.path,
+        mode: '160000' as const,
+        type: 'commit' as const,
+        sha: c.sha,
+      })),
     ];
     if (newComponents.length) {
       const all = [...modules.entries()].map(([path, m]) => ({ path, url: m.url, branch: m.branch }));
       entries.push({ path: '.gitmodules', mode: '100644', type: 'blob', content: gitmodulesText(all) });
     }
-    const newTree = await octokit.rest.git.createTree({ ...upstream, base_tree: commit.data.tree.sha, tree: entries });
+    const newTree = await octokit.rest.git.createTree({
+      ...upstream,
+      base_tree: commit.data.tree.sha,
+      tree: entries,
+    });
     const when = new Date().toISOString();
     const created = await octokit.rest.git.createCommit({
       ...upstream,
@@ -71,7 +89,12 @@ export async function ensureCanonicalStructure(
       parents: [commitSha],
       author: { name: author.name, email: author.email, date: when },
     });
-    await octokit.rest.git.updateRef({ ...upstream, ref: `heads/${branch}`, sha: created.data.sha, force: false });
+    await octokit.rest.git.updateRef({
+      ...upstream,
+      ref: `heads/${branch}`,
+      sha: created.data.sha,
+      force: false,
+    });
     for (const c of newComponents) gitlinks.set(c.path, c.sha);
   }
 

@@ -59,7 +59,10 @@ export class StatusSyncer {
     try {
       await this.sync(ws, source);
     } catch (err) {
-      this.ctx.logger.warn({ workspace: ws.id, source, err: (err as Error).message }, 'workspace status sync failed');
+      this.ctx.logger.warn(
+        { workspace: ws.id, source, err: (err as Error).message },
+        'workspace status sync failed',
+      );
     }
   }
 }

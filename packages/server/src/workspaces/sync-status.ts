@@ -8,7 +8,12 @@ export type UpstreamStatus = Omit<WorkspaceStatus, 'sessions'>;
 export type SyncSource = 'create' | 'webhook' | 'periodic' | 'manual';
 
 /** Reads the canonical branch's state from the Git host and stores it as the workspace's status. */
-export async function syncWorkspaceStatus(db: Db, octokit: Octokit, ws: WorkspacesTable, source: SyncSource): Promise<UpstreamStatus> {
+export async function syncWorkspaceStatus(
+  db: Db,
+  octokit: Octokit,
+  ws: WorkspacesTable,
+  source: SyncSource,
+): Promise<UpstreamStatus> {
   const repo = { owner: ws.upstream_owner, repo: ws.upstream_repo };
   const info = await octokit.rest.repos.get(repo);
   const defaultBranch = info.data.default_branch;
@@ -31,13 +36,24 @@ export async function syncWorkspaceStatus(db: Db, octokit: Octokit, ws: Workspac
       author: c.author?.name ?? '',
       date: c.committer?.date ?? c.author?.date ?? '',
     };
-    const cmp = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${defaultBranch}...${ws.canonical_branch}` });
+    const cmp = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${defaultBranch}...${ws.canonical_branch}`,
+    });
     aheadBy = cmp.data.ahead_by;
     behindBy = cmp.data.behind_by;
   } else {
-    warnings.push({ code: 'canonical_missing', message: `Branch ${ws.canonical_branch} no longer exists on ${repo.owner}/${repo.repo}.` });
+    warnings.push({
+      code: 'canonical_missing',
+      message: `Branch ${ws.canonical_branch} no longer exists on ${repo.owner}/${repo.repo}.`,
+    });
   }
-  const pulls = await octokit.rest.pulls.list({ ...repo, base: ws.canonical_branch, state: 'open', per_page: 100 });
+  const pulls = await octokit.rest.pulls.list({
+    ...repo,
+    base: ws.canonical_branch,
+    state: 'open',
+    per_page: 100,
+  });
   const status: UpstreamStatus = {
     canonicalBranch: ws.canonical_branch,
     defaultBranch,
@@ -49,7 +65,13 @@ export async function syncWorkspaceStatus(db: Db, octokit: Octokit, ws: Workspac
     lastActivityAt: lastCommit?.date || null,
     lastSyncAt: new Date().toISOString(),
     syncSource: source,
-    openPullRequests: pulls.data.map((p) => ({ number: p.number, title: p.title, url: p.html_url, head: p.head.label, state: p.state })),
+    openPullRequests: pulls.data.map((p) => ({
+      number: p.number,
+      title: p.title,
+      url: p.html_url,
+      head: p.head.label,
+      state: p.state,
+    })),
     warnings,
   };
   const json = JSON.stringify(status);
@@ -62,6 +84,10 @@ export async function syncWorkspaceStatus(db: Db, octokit: Octokit, ws: Workspac
 }
 
 export async function storedStatus(db: Db, workspaceId: string): Promise<UpstreamStatus | null> {
-  const row = await db.selectFrom('workspace_status').select('status').where('workspace_id', '=', workspaceId).executeTakeFirst();
+  const row = await db
+    .selectFrom('workspace_status')
+    .select('status')
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
   return row ? (JSON.parse(row.status) as UpstreamStatus) : null;
 }

@@ -27,7 +27,10 @@ export function recordResponses(app: FastifyInstance): RecordedResponse[] {
 }
 
 type OpenApiDoc = {
-  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses?: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+  >;
   components?: { schemas?: Record<string, unknown> };
 };
 
@@ -53,7 +56,16 @@ export function contractViolations(doc: OpenApiDoc, responses: RecordedResponse[
     }
     const schema = response.content?.['application/json']?.schema;
     if (!schema || !r.contentType.includes('json') || r.body === '') continue;
-    const pointer = ['paths', openApiPath, r.method, 'responses', String(r.status), 'content', 'application/json', 'schema']
+    const pointer = [
+      'paths',
+      openApiPath,
+      r.method,
+      'responses',
+      String(r.status),
+      'content',
+      'application/json',
+      'schema',
+    ]
       .map((s) => s.replaceAll('~', '~0').replaceAll('/', '~1'))
       .join('/');
     const validate = ajv.compile({ $ref: `openapi.json#/${pointer}` });

@@ -29,9 +29,18 @@ export async function startPlatformWithForge(
   const address = t.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   t.ctx.listenUrl = url;
-  attachGithub(t.ctx, { apiUrl: forge.apiUrl, webUrl: forge.url, app: forge.app, writeGapMs: opts.writeGapMs ?? 0 });
-  forge.configureApp({ setupUrl: `${url}/api/github/callback`, callbackUrls: [`${url}/api/github/callback`] });
-  if (opts.webhooks !== false) forge.setWebhooks([{ url: `${url}/api/webhooks/github`, secret: forge.app.webhookSecret }]);
+  attachGithub(t.ctx, {
+    apiUrl: forge.apiUrl,
+    webUrl: forge.url,
+    app: forge.app,
+    writeGapMs: opts.writeGapMs ?? 0,
+  });
+  forge.configureApp({
+    setupUrl: `${url}/api/github/callback`,
+    callbackUrls: [`${url}/api/github/callback`],
+  });
+  if (opts.webhooks !== false)
+    forge.setWebhooks([{ url: `${url}/api/webhooks/github`, secret: forge.app.webhookSecret }]);
 
   const close = t.close;
   return {
@@ -47,7 +56,8 @@ export async function startPlatformWithForge(
       const callback = back.headers.get('location');
       if (!callback) throw new Error(`forge install page answered ${back.status}: ${await back.text()}`);
       const linked = await fetch(callback, { headers: { ...headers, accept: 'application/json' } });
-      if (linked.status !== 200) throw new Error(`linking ${user} failed: ${linked.status} ${await linked.text()}`);
+      if (linked.status !== 200)
+        throw new Error(`linking ${user} failed: ${linked.status} ${await linked.text()}`);
     },
     async close() {
       await close();

@@ -7,13 +7,17 @@ import pg from 'pg';
 export function postgresAdminUrl(): string | undefined {
   const url = process.env.TEST_DATABASE_URL;
   if (!url && process.env.CI) {
-    throw new Error('TEST_DATABASE_URL is not set: run the suite through scripts/test.sh, which starts PostgreSQL.');
+    throw new Error(
+      'TEST_DATABASE_URL is not set: run the suite through scripts/test.sh, which starts PostgreSQL.',
+    );
   }
   return url;
 }
 
 /** A fresh, empty database for one test file; dropped by the returned cleanup. */
-export async function createTestDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  adminUrl: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `rfe_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

@@ -70,7 +70,9 @@ const inProject = (p: string) => `/api/projects/${seg(p)}`;
 
 export const sessionsApi = {
   list: (p: string, filter: SessionFilter = {}) =>
-    http.get<{ items: Session[]; nextBefore?: string }>(`${inProject(p)}/sessions`, { ...filter }).then((r) => r.items),
+    http
+      .get<{ items: Session[]; nextBefore?: string }>(`${inProject(p)}/sessions`, { ...filter })
+      .then((r) => r.items),
   get: (p: string, s: string) => http.get<Session>(`${inProject(p)}/sessions/${seg(s)}`),
   start: (p: string, w: string, input: StartSessionInput) =>
     http.post<Session>(`${inProject(p)}/workspaces/${seg(w)}/sessions`, input),
@@ -81,3 +83,6 @@ export const sessionsApi = {
 };
 
 export const isActive = (s: Pick<Session, 'status'>) => s.status === 'queued' || s.status === 'running';
+
+/** The short id the server puts in session branch names (`…/session-{shortId}`). */
+export const shortId = (id: string) => id.slice(-8).toLowerCase();

@@ -119,7 +119,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('started_at', 'text')
     .addColumn('finished_at', 'text')
     .execute();
-  await db.schema.createIndex('sessions_by_project').on('sessions').columns(['project_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('sessions_by_project')
+    .on('sessions')
+    .columns(['project_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('pr_links')

@@ -71,7 +71,11 @@ export class ProcessLauncher implements RunnerLauncher {
       this.children.delete(spec.sessionId);
       fs.rmSync(secretsDir, { recursive: true, force: true });
       this.rememberFinished(dir);
-      const exit: RunnerExit = { sessionId: spec.sessionId, exitCode: code, ...(signal ? { reason: `killed by ${signal}` } : {}) };
+      const exit: RunnerExit = {
+        sessionId: spec.sessionId,
+        exitCode: code,
+        ...(signal ? { reason: `killed by ${signal}` } : {}),
+      };
       for (const l of this.listeners) l(exit);
     });
     await new Promise<void>((resolve, reject) => {

@@ -17,8 +17,17 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     '/api/projects/:p/access',
     {
       config: { access: 'project.view' },
-      schema: { tags: ['projects'], summary: 'My role and capabilities', params: ProjectParams, response: { 200: Access, ...errorResponses(404) } },
+      schema: {
+        tags: ['projects'],
+        summary: 'My role and capabilities',
+        params: ProjectParams,
+        response: { 200: Access, ...errorResponses(404) },
+      },
     },
-    async (request) => ({ role: request.role!, capabilities: request.capabilities!, grants: projectCapabilities }),
+    async (request) => ({
+      role: request.role!,
+      capabilities: request.capabilities!,
+      grants: projectCapabilities,
+    }),
   );
 }

@@ -9,7 +9,9 @@ const AuditQuery = Type.Object(
   {
     action: Type.Optional(Type.String({ maxLength: 100 })),
     actor: Type.Optional(Type.String({ maxLength: 128 })),
-    before: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{26}$', description: 'id of the last event of the previous page' })),
+    before: Type.Optional(
+      Type.String({ pattern: '^[0-9A-Z]{26}$', description: 'id of the last event of the previous page' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   },
   { additionalProperties: false },

@@ -1,9 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../context.ts';
 import { cookieOptions, setSessionCookie } from '../../auth/session-cookie.ts';
-import { createApiToken, findUserBySubject, listApiTokens, listUsers, revokeApiToken } from '../../db/users.ts';
+import type { AppContext } from '../../context.ts';
+import {
+  createApiToken,
+  findUserBySubject,
+  listApiTokens,
+  listUsers,
+  revokeApiToken,
+} from '../../db/users.ts';
 import { NotFoundError } from '../../errors.ts';
 import { signedInUser } from '../../http/current-user.ts';
 import { SESSION_COOKIE } from '../../http/principal.ts';
@@ -15,7 +21,10 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.get(
     '/api/auth/me',
-    { config: { access: 'signed-in' }, schema: { tags: ['auth'], response: { 200: Me, ...errorResponses() } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['auth'], response: { 200: Me, ...errorResponses() } },
+    },
     async (request) => {
       const { subject, name, email, groups } = signedInUser(request);
       return { subject, name, email, groups };
@@ -26,7 +35,11 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     '/api/auth/dev-users',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'Users the dev login offers (empty outside dev mode)', response: { 200: DevUsers } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Users the dev login offers (empty outside dev mode)',
+        response: { 200: DevUsers },
+      },
     },
     async () => ({
       mode: ctx.config.authMode,
@@ -41,9 +54,11 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       schema: { tags: ['auth'], body: DevLoginBody, response: { 204: Type.Null(), ...errorResponses(404) } },
     },
     async (request, reply) => {
-      if (ctx.config.authMode !== 'dev') throw new NotFoundError('Dev login is only available with AUTH_MODE=dev.');
+      if (ctx.config.authMode !== 'dev')
+        throw new NotFoundError('Dev login is only available with AUTH_MODE=dev.');
       const user = await findUserBySubject(ctx.db, request.body.user);
-      if (!user) throw new NotFoundError(`No user "${request.body.user}"; pick one of the users on the sign-in page.`);
+      if (!user)
+        throw new NotFoundError(`No user "${request.body.user}"; pick one of the users on the sign-in page.`);
       setSessionCookie(reply, ctx.config, ctx.keys.sessionSecret, user.id);
       return reply.status(204).send(null);
     },
@@ -52,14 +67,18 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   r.post(
     '/api/auth/logout',
     { config: { access: 'public' }, schema: { tags: ['auth'], response: { 204: Type.Null() } } },
-    async (_request, reply) => reply.clearCookie(SESSION_COOKIE, cookieOptions(ctx.config)).status(204).send(null),
+    async (_request, reply) =>
+      reply.clearCookie(SESSION_COOKIE, cookieOptions(ctx.config)).status(204).send(null),
   );
 
   r.get(
     '/api/auth/tokens',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['auth'], response: { 200: Type.Object({ items: Type.Array(TokenInfo) }), ...errorResponses() } },
+      schema: {
+        tags: ['auth'],
+        response: { 200: Type.Object({ items: Type.Array(TokenInfo) }), ...errorResponses() },
+      },
     },
     async (request) => ({
       items: (await listApiTokens(ctx.db, signedInUser(request).id)).map((t) => ({
@@ -91,7 +110,10 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       config: { access: 'signed-in' },
       schema: {
         tags: ['auth'],
-        params: Type.Object({ id: Type.String({ pattern: '^[0-9A-Z]{26}$' }) }, { additionalProperties: false }),
+        params: Type.Object(
+          { id: Type.String({ pattern: '^[0-9A-Z]{26}$' }) },
+          { additionalProperties: false },
+        ),
         response: { 204: Type.Null(), ...errorResponses(404) },
       },
     },

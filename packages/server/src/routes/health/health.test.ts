@@ -19,6 +19,8 @@ describe('health, readiness and metrics', () => {
     await t.app.inject({ method: 'GET', url: '/healthz' });
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.body).toContain('process_cpu_user_seconds_total');
-    expect(res.body).toMatch(/rfe_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(res.body).toMatch(
+      /rfe_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/,
+    );
   });
 });

@@ -3,12 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 
-const Health = Type.Object({ status: Type.String(), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
+const Health = Type.Object({
+  status: Type.String(),
+  checks: Type.Optional(Type.Record(Type.String(), Type.String())),
+});
 
 export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get(
     '/healthz',
-    { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Process is alive', response: { 200: Health } } },
+    {
+      config: { access: 'public' },
+      schema: { tags: ['platform'], summary: 'Process is alive', response: { 200: Health } },
+    },
     async () => ({ status: 'ok' }),
   );
 
@@ -16,7 +22,11 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
     '/readyz',
     {
       config: { access: 'public' },
-      schema: { tags: ['platform'], summary: 'Database and object store answer', response: { 200: Health, 503: Health } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Database and object store answer',
+        response: { 200: Health, 503: Health },
+      },
     },
     async (_request, reply) => {
       const checks: Record<string, string> = {};
@@ -35,7 +45,10 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   app.get(
     '/metrics',
-    { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: false } },
+    {
+      config: { access: 'public' },
+      schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: false },
+    },
     async (_request, reply) => {
       reply.header('content-type', ctx.metrics.registry.contentType);
       return ctx.metrics.registry.metrics();

@@ -15,7 +15,12 @@ function parseSubject(raw: string): { kind: 'user' | 'group'; subject: string } 
   return { kind: kind as 'user' | 'group', subject: rest.join(':') };
 }
 
-const present = (m: ProjectMembersTable) => ({ subject: m.subject, kind: m.subject_kind, role: m.role, createdAt: m.created_at });
+const present = (m: ProjectMembersTable) => ({
+  subject: m.subject,
+  kind: m.subject_kind,
+  role: m.role,
+  createdAt: m.created_at,
+});
 
 export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -24,7 +29,11 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
     '/api/projects/:p/members',
     {
       config: { access: 'project.view' },
-      schema: { tags: ['members'], params: ProjectParams, response: { 200: MemberList, ...errorResponses(404) } },
+      schema: {
+        tags: ['members'],
+        params: ProjectParams,
+        response: { 200: MemberList, ...errorResponses(404) },
+      },
     },
     async (request) => ({ items: (await listMembers(ctx.db, request.project!.id)).map(present) }),
   );
@@ -45,10 +54,23 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const { kind, subject } = parseSubject(request.params.subject);
       const members = await listMembers(ctx.db, project.id);
       const current = members.find((m) => m.subject_kind === kind && m.subject === subject);
-      if (current?.role === 'admin' && request.body.role !== 'admin' && (await countAdmins(ctx.db, project.id)) <= 1) {
-        throw new ConflictError('This is the project\'s last admin; make someone else admin first.', undefined, 'last_admin');
+      if (
+        current?.role === 'admin' &&
+        request.body.role !== 'admin' &&
+        (await countAdmins(ctx.db, project.id)) <= 1
+      ) {
+        throw new ConflictError(
+          "This is the project's last admin; make someone else admin first.",
+          undefined,
+          'last_admin',
+        );
       }
-      const outcome = await putMember(ctx.db, { project_id: project.id, subject_kind: kind, subject, role: request.body.role });
+      const outcome = await putMember(ctx.db, {
+        project_id: project.id,
+        subject_kind: kind,
+        subject,
+        role: request.body.role,
+      });
       await appendAudit(ctx.db, {
         actor: signedInUser(request).subject,
         action: 'member.put',
@@ -56,7 +78,9 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
         target: `${kind}:${subject}`,
         details: { role: request.body.role, previousRole: current?.role ?? null },
       });
-      const saved = (await listMembers(ctx.db, project.id)).find((m) => m.subject_kind === kind && m.subject === subject)!;
+      const saved = (await listMembers(ctx.db, project.id)).find(
+        (m) => m.subject_kind === kind && m.subject === subject,
+      )!;
       return reply.status(outcome === 'created' ? 201 : 200).send(present(saved));
     },
   );
@@ -65,7 +89,11 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
     '/api/projects/:p/members/:subject',
     {
       config: { access: 'members.manage' },
-      schema: { tags: ['members'], params: MemberParams, response: { 204: Type.Null(), ...errorResponses(403, 404, 409) } },
+      schema: {
+        tags: ['members'],
+        params: MemberParams,
+        response: { 204: Type.Null(), ...errorResponses(403, 404, 409) },
+      },
     },
     async (request, reply) => {
       const project = request.project!;
@@ -74,7 +102,11 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const current = members.find((m) => m.subject_kind === kind && m.subject === subject);
       if (!current) throw new NotFoundError(`${kind} "${subject}" is not a member of this project.`);
       if (current.role === 'admin' && (await countAdmins(ctx.db, project.id)) <= 1) {
-        throw new ConflictError('This is the project\'s last admin; make someone else admin first.', undefined, 'last_admin');
+        throw new ConflictError(
+          "This is the project's last admin; make someone else admin first.",
+          undefined,
+          'last_admin',
+        );
       }
       await deleteMember(ctx.db, project.id, kind, subject);
       await appendAudit(ctx.db, {

@@ -9,7 +9,10 @@ export const SubjectParam = Type.String({
   description: 'user:NAME, group:NAME, or NAME (a user)',
 });
 
-export const MemberParams = Type.Object({ p: ProjectName, subject: SubjectParam }, { additionalProperties: false });
+export const MemberParams = Type.Object(
+  { p: ProjectName, subject: SubjectParam },
+  { additionalProperties: false },
+);
 
 export const PutMemberBody = Type.Object({ role: RoleSchema }, { additionalProperties: false });
 

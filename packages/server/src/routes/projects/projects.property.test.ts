@@ -33,7 +33,12 @@ const storage = fc.oneof(
 const projectBody = fc.oneof(
   anyValue,
   fc.record(
-    { name: fc.oneof(fc.stringMatching(/^[a-z0-9-]{0,70}$/), anyValue), displayName: anyValue, storage, extra: anyValue },
+    {
+      name: fc.oneof(fc.stringMatching(/^[a-z0-9-]{0,70}$/), anyValue),
+      displayName: anyValue,
+      storage,
+      extra: anyValue,
+    },
     { requiredKeys: [] },
   ),
 );
@@ -49,7 +54,13 @@ describe('project routes under random input', () => {
     const headers = await t.as('alice');
     await fc.assert(
       fc.asyncProperty(projectBody, async (body) => {
-        const res = await t.app.inject({ method: 'POST', url: '/api/projects', headers, payload: JSON.stringify(body), query: {} });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/projects',
+          headers,
+          payload: JSON.stringify(body),
+          query: {},
+        });
         expect(res.statusCode).toBeLessThan(500);
         if (res.statusCode >= 400) expect(typeof res.json().error.code).toBe('string');
       }),
@@ -64,9 +75,17 @@ describe('project routes under random input', () => {
       fc.asyncProperty(
         fc.string({ maxLength: 70 }),
         fc.constantFrom(...routes),
-        fc.dictionary(fc.constantFrom('limit', 'before', 'action', 'actor', 'zzz'), fc.string({ maxLength: 30 })),
+        fc.dictionary(
+          fc.constantFrom('limit', 'before', 'action', 'actor', 'zzz'),
+          fc.string({ maxLength: 30 }),
+        ),
         async (name, route, query) => {
-          const res = await t.app.inject({ method: 'GET', url: `/api/projects/${encodeURIComponent(name)}${route}`, headers, query });
+          const res = await t.app.inject({
+            method: 'GET',
+            url: `/api/projects/${encodeURIComponent(name)}${route}`,
+            headers,
+            query,
+          });
           expect(res.statusCode).toBeLessThan(500);
         },
       ),

@@ -52,8 +52,17 @@ describe('projects API', () => {
       payload: { name: 'payments', displayName: 'Payments', storage: { kind: 'managed' } },
     });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ name: 'payments', displayName: 'Payments', createdBy: 'alice', storage: { kind: 'managed', state: 'ready' } });
-    const access = await t.app.inject({ method: 'GET', url: '/api/projects/payments/access', headers: await t.as('alice') });
+    expect(res.json()).toMatchObject({
+      name: 'payments',
+      displayName: 'Payments',
+      createdBy: 'alice',
+      storage: { kind: 'managed', state: 'ready' },
+    });
+    const access = await t.app.inject({
+      method: 'GET',
+      url: '/api/projects/payments/access',
+      headers: await t.as('alice'),
+    });
     expect(access.json().role).toBe('admin');
     expect(await t.ctx.platformStore.head('projects/payments/.rfe-project.json')).not.toBeNull();
   });
@@ -61,7 +70,11 @@ describe('projects API', () => {
   it('lists only the projects a user belongs to and hides others', async () => {
     expect(await projectNames('alice')).toContain('payments');
     expect(await projectNames('bob')).not.toContain('payments');
-    const res = await t.app.inject({ method: 'GET', url: '/api/projects/payments', headers: await t.as('bob') });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/projects/payments',
+      headers: await t.as('bob'),
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('not_found');
   });
@@ -86,10 +99,19 @@ describe('projects API', () => {
       payload: { name: 'ext-ok', storage: external({ prefix: 'rfe/' }) },
     });
     expect(res.statusCode).toBe(201);
-    expect(res.json().storage).toMatchObject({ kind: 'external', state: 'ready', bucket: 'team-bucket', credentials: 'stored' });
+    expect(res.json().storage).toMatchObject({
+      kind: 'external',
+      state: 'ready',
+      bucket: 'team-bucket',
+      credentials: 'stored',
+    });
     expect(res.body).not.toContain(s3.secretAccessKey === 'S3RVER' ? 'never-matches' : s3.secretAccessKey);
     expect(JSON.stringify(res.json())).not.toMatch(/secretAccessKey|accessKeyId/);
-    const row = await t.ctx.db.selectFrom('projects').selectAll().where('name', '=', 'ext-ok').executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('projects')
+      .selectAll()
+      .where('name', '=', 'ext-ok')
+      .executeTakeFirstOrThrow();
     expect(row.storage_secret).not.toContain(s3.secretAccessKey);
     expect(await bucketKeys()).toEqual([]);
   });
@@ -103,7 +125,12 @@ describe('projects API', () => {
     ];
     const codes: string[] = [];
     for (const c of cases) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/projects', headers: await t.as('alice'), payload: c });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/projects',
+        headers: await t.as('alice'),
+        payload: c,
+      });
       expect(res.statusCode, c.name).toBe(422);
       const err = res.json().error;
       expect(err.details.step).toMatch(/^\w+$/);
@@ -123,9 +150,18 @@ describe('projects API', () => {
     ['missing storage', { name: 'x2' }, 'storage'],
     ['bad storage kind', { name: 'x3', storage: { kind: 'floppy' } }, 'storage.kind'],
     ['managed with a bucket', { name: 'x4', storage: { kind: 'managed', bucket: 'abc' } }, 'storage.bucket'],
-    ['external without bucket', { name: 'x5', storage: { kind: 'external', accessKeyId: 'a', secretAccessKey: 'b' } }, 'storage.bucket'],
+    [
+      'external without bucket',
+      { name: 'x5', storage: { kind: 'external', accessKeyId: 'a', secretAccessKey: 'b' } },
+      'storage.bucket',
+    ],
   ])('answers %s with 400 naming the field', async (_label, payload, field) => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/projects', headers: await t.as('alice'), payload });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      headers: await t.as('alice'),
+      payload,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('invalid_request');
     expect(res.json().error.message).toContain(field);

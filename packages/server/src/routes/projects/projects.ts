@@ -2,10 +2,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { listProjectsFor } from '../../db/projects.ts';
+import { signedInUser } from '../../http/current-user.ts';
 import { errorResponses, ProjectParams } from '../../http/schemas.ts';
 import { createProject } from '../../operations/create-project.ts';
 import { presentProject } from '../../presenters/project.ts';
-import { signedInUser } from '../../http/current-user.ts';
 import { CreateProjectBody, ProjectList } from './schema.ts';
 
 export async function projectRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -32,16 +32,26 @@ export async function projectRoutes(app: FastifyInstance, ctx: AppContext): Prom
     '/api/projects',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['projects'], summary: 'Projects I am a member of', response: { 200: ProjectList, ...errorResponses() } },
+      schema: {
+        tags: ['projects'],
+        summary: 'Projects I am a member of',
+        response: { 200: ProjectList, ...errorResponses() },
+      },
     },
-    async (request) => ({ items: (await listProjectsFor(ctx.db, signedInUser(request))).map(presentProject) }),
+    async (request) => ({
+      items: (await listProjectsFor(ctx.db, signedInUser(request))).map(presentProject),
+    }),
   );
 
   r.get(
     '/api/projects/:p',
     {
       config: { access: 'project.view' },
-      schema: { tags: ['projects'], params: ProjectParams, response: { 200: { $ref: 'Project#' }, ...errorResponses(404) } },
+      schema: {
+        tags: ['projects'],
+        params: ProjectParams,
+        response: { 200: { $ref: 'Project#' }, ...errorResponses(404) },
+      },
     },
     async (request) => presentProject(request.project!),
   );

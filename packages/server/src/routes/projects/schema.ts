@@ -6,12 +6,25 @@ export const StorageInput = Type.Object(
     kind: Type.Union([Type.Literal('managed'), Type.Literal('external')], {
       description: 'managed: the platform provisions a prefix on its own store; external: your S3 bucket',
     }),
-    endpoint: Type.Optional(Type.String({ format: 'uri', maxLength: 500, description: 'S3 endpoint; AWS when omitted' })),
+    endpoint: Type.Optional(
+      Type.String({ format: 'uri', maxLength: 500, description: 'S3 endpoint; AWS when omitted' }),
+    ),
     region: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' })),
     bucket: Type.Optional(
-      Type.String({ minLength: 3, maxLength: 63, pattern: '^[a-z0-9][a-z0-9.-]*[a-z0-9]$', description: 'S3 bucket name' }),
+      Type.String({
+        minLength: 3,
+        maxLength: 63,
+        pattern: '^[a-z0-9][a-z0-9.-]*[a-z0-9]$',
+        description: 'S3 bucket name',
+      }),
     ),
-    prefix: Type.Optional(Type.String({ maxLength: 200, pattern: '^([A-Za-z0-9._-]+/)*$', description: 'Key prefix ending in /' })),
+    prefix: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        pattern: '^([A-Za-z0-9._-]+/)*$',
+        description: 'Key prefix ending in /',
+      }),
+    ),
     forcePathStyle: Type.Optional(Type.Boolean()),
     accessKeyId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     secretAccessKey: Type.Optional(Type.String({ minLength: 1, maxLength: 512, writeOnly: true })),
@@ -40,7 +53,9 @@ export const StorageView = Type.Object(
     bucket: Type.Optional(Type.String()),
     prefix: Type.Optional(Type.String()),
     forcePathStyle: Type.Optional(Type.Boolean()),
-    credentials: Type.Optional(Type.Literal('stored', { description: 'Credentials are stored encrypted and never returned' })),
+    credentials: Type.Optional(
+      Type.Literal('stored', { description: 'Credentials are stored encrypted and never returned' }),
+    ),
   },
   { $id: 'StorageView' },
 );

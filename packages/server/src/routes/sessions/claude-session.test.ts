@@ -26,7 +26,12 @@ describe('a claude session through the platform, against a scripted Messages API
         return {
           content: [
             { type: 'text', text: 'Adding a note.' },
-            { type: 'tool_use', id: 'toolu_1', name: 'Write', input: { file_path: `${cwd}/specs/agent-note.md`, content: '# Note from the agent\n' } },
+            {
+              type: 'tool_use',
+              id: 'toolu_1',
+              name: 'Write',
+              input: { file_path: `${cwd}/specs/agent-note.md`, content: '# Note from the agent\n' },
+            },
           ],
         };
       }
@@ -35,7 +40,10 @@ describe('a claude session through the platform, against a scripted Messages API
     t = await startPlatformWithForge({ anthropicBaseUrl: api.url });
     await t.link('alice');
     await call('POST', '/api/projects', { name: 'acme', storage: { kind: 'managed' } });
-    const ws = await call('POST', '/api/projects/acme/workspaces', { name: 'agent', upstream: 'acme/umbrella' });
+    const ws = await call('POST', '/api/projects/acme/workspaces', {
+      name: 'agent',
+      upstream: 'acme/umbrella',
+    });
     expect(ws.statusCode, ws.body).toBe(201);
   }, 120_000);
   afterAll(async () => {
@@ -44,7 +52,11 @@ describe('a claude session through the platform, against a scripted Messages API
   });
 
   it("the SDK's tool calls appear as tool_event and file_change messages and the edit reaches the PR", async () => {
-    const res = await call('POST', '/api/projects/acme/workspaces/agent/sessions', { adapter: 'claude', createFork: true, prompt: 'Add a note' });
+    const res = await call('POST', '/api/projects/acme/workspaces/agent/sessions', {
+      adapter: 'claude',
+      createFork: true,
+      prompt: 'Add a note',
+    });
     expect(res.statusCode, res.body).toBe(201);
     const id = res.json().id;
     const deadline = Date.now() + 90_000;
@@ -56,7 +68,8 @@ describe('a claude session through the platform, against a scripted Messages API
     await t.ctx.sessions.settled(id);
     s = (await call('GET', `/api/projects/acme/sessions/${id}`)).json();
     expect(s.status, s.error ?? '').toBe('succeeded');
-    const log = (await call('GET', `/api/projects/acme/sessions/${id}/messages?after=0&limit=1000`)).json().items as {
+    const log = (await call('GET', `/api/projects/acme/sessions/${id}/messages?after=0&limit=1000`)).json()
+      .items as {
       type: string;
       payload: Record<string, unknown>;
     }[];
@@ -69,8 +82,15 @@ describe('a claude session through the platform, against a scripted Messages API
     expect(log.some((m) => m.type === 'file_change' && m.payload.path === 'specs/agent-note.md')).toBe(true);
     const umbrella = s.pullRequests.find((p: { role: string }) => p.role === 'umbrella');
     const gh = new Octokit({ baseUrl: t.forge.apiUrl, auth: await t.forge.userToken('alice') });
-    const file = await gh.rest.repos.getContent({ owner: 'alice', repo: 'umbrella', path: 'specs/agent-note.md', ref: s.output.branch });
-    expect(Buffer.from((file.data as { content: string }).content, 'base64').toString()).toContain('Note from the agent');
+    const file = await gh.rest.repos.getContent({
+      owner: 'alice',
+      repo: 'umbrella',
+      path: 'specs/agent-note.md',
+      ref: s.output.branch,
+    });
+    expect(Buffer.from((file.data as { content: string }).content, 'base64').toString()).toContain(
+      'Note from the agent',
+    );
     expect(umbrella.base).toBe('rfe/agent');
   });
 });

@@ -13,10 +13,14 @@ export const StartSessionBody = Type.Object(
     adapter: Type.Union([Type.Literal('localexec'), Type.Literal('claude')]),
     prompt: Type.String({ minLength: 1, maxLength: 100_000 }),
     fork: Type.Optional(FullName),
-    createFork: Type.Optional(Type.Boolean({ description: 'Fork the upstream to my account when I have no fork' })),
+    createFork: Type.Optional(
+      Type.Boolean({ description: 'Fork the upstream to my account when I have no fork' }),
+    ),
     inputBranch: Type.Optional(BranchName),
     outputBranch: Type.Optional(BranchName),
-    directPush: Type.Optional(Type.Boolean({ description: 'Push to the upstreams directly (needs write access) instead of PRs' })),
+    directPush: Type.Optional(
+      Type.Boolean({ description: 'Push to the upstreams directly (needs write access) instead of PRs' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -24,7 +28,12 @@ export type StartSessionBody = Static<typeof StartSessionBody>;
 
 export const SpecifyBody = Type.Object(
   {
-    feature: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'specs/{feature}/; from the workspace by default' })),
+    feature: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9][a-z0-9-]{0,62}$',
+        description: 'specs/{feature}/; from the workspace by default',
+      }),
+    ),
     description: Type.String({ minLength: 1, maxLength: 20_000 }),
   },
   { additionalProperties: false },
@@ -72,11 +81,15 @@ export const Session = Type.Object(
     directPush: Type.Boolean(),
     status: Type.Union(['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
     flags: Type.Array(Type.String()),
-    skippedSubmodules: Type.Array(Type.Object({ path: Type.String(), repo: Type.String(), reason: Type.String() })),
+    skippedSubmodules: Type.Array(
+      Type.Object({ path: Type.String(), repo: Type.String(), reason: Type.String() }),
+    ),
     error: Type.Union([Type.String(), Type.Null()]),
     remediation: Type.Union([Type.String(), Type.Null()]),
     pullRequests: Type.Array(PullRequestLink),
-    combinedPrStatus: Type.Union(['none', 'open', 'partially-merged', 'merged', 'closed'].map((s) => Type.Literal(s))),
+    combinedPrStatus: Type.Union(
+      ['none', 'open', 'partially-merged', 'merged', 'closed'].map((s) => Type.Literal(s)),
+    ),
     createdAt: Timestamp,
     startedAt: Type.Union([Timestamp, Type.Null()]),
     finishedAt: Type.Union([Timestamp, Type.Null()]),
@@ -85,4 +98,7 @@ export const Session = Type.Object(
 );
 export type Session = Static<typeof Session>;
 
-export const SessionList = Type.Object({ items: Type.Array(Type.Ref('Session')), nextBefore: Type.Optional(Type.String()) });
+export const SessionList = Type.Object({
+  items: Type.Array(Type.Ref('Session')),
+  nextBefore: Type.Optional(Type.String()),
+});

@@ -31,7 +31,8 @@ describe('sessions end to end against the forge, through the public API', () => 
   }
 
   async function messages(user: string, id: string) {
-    return (await call(user, 'GET', `/api/projects/acme/sessions/${id}/messages?after=0&limit=1000`)).json().items as {
+    return (await call(user, 'GET', `/api/projects/acme/sessions/${id}/messages?after=0&limit=1000`)).json()
+      .items as {
       seq: number;
       type: string;
       payload: Record<string, unknown>;
@@ -61,26 +62,51 @@ describe('sessions end to end against the forge, through the public API', () => 
     const res = await call('alice', 'POST', '/api/projects/acme/workspaces/checkout/sessions', {
       adapter: 'localexec',
       createFork: true,
-      prompt: 'echo "umbrella change" >> README.md\necho "api change" >> repos/api/README.md\necho edited both',
+      prompt:
+        'echo "umbrella change" >> README.md\necho "api change" >> repos/api/README.md\necho edited both',
     });
     expect(res.statusCode, res.body).toBe(201);
     const s = await finished('alice', res.json().id);
     expect(s.status, s.error ?? '').toBe('succeeded');
     const prs = Object.fromEntries(s.pullRequests.map((p) => [p.repo, p]));
     expect(Object.keys(prs).sort()).toEqual(['acme/api', 'acme/umbrella']);
-    expect(prs['acme/umbrella']).toMatchObject({ role: 'umbrella', base: 'rfe/checkout', head: `alice:${s.output.branch}` });
-    expect(prs['acme/api']).toMatchObject({ role: 'submodule', base: 'main', head: `alice:${s.output.branch}` });
+    expect(prs['acme/umbrella']).toMatchObject({
+      role: 'umbrella',
+      base: 'rfe/checkout',
+      head: `alice:${s.output.branch}`,
+    });
+    expect(prs['acme/api']).toMatchObject({
+      role: 'submodule',
+      base: 'main',
+      head: `alice:${s.output.branch}`,
+    });
 
-    const umbrellaPr = await admin.rest.pulls.get({ owner: 'acme', repo: 'umbrella', pull_number: prs['acme/umbrella']!.number });
+    const umbrellaPr = await admin.rest.pulls.get({
+      owner: 'acme',
+      repo: 'umbrella',
+      pull_number: prs['acme/umbrella']!.number,
+    });
     expect(umbrellaPr.data.body).toContain(prs['acme/api']!.url);
-    const apiBranch = await admin.rest.repos.getBranch({ owner: 'alice', repo: 'api', branch: s.output.branch });
-    const pointer = await admin.rest.repos.getContent({ owner: 'alice', repo: 'umbrella', path: 'repos/api', ref: s.output.branch });
+    const apiBranch = await admin.rest.repos.getBranch({
+      owner: 'alice',
+      repo: 'api',
+      branch: s.output.branch,
+    });
+    const pointer = await admin.rest.repos.getContent({
+      owner: 'alice',
+      repo: 'umbrella',
+      path: 'repos/api',
+      ref: s.output.branch,
+    });
     expect((pointer.data as { sha: string }).sha).toBe(apiBranch.data.commit.sha);
 
     const log = await messages('alice', s.id);
     expect(log.map((m) => m.seq)).toEqual(log.map((_, i) => i + 1));
     expect(log.filter((m) => m.type === 'pr_intent')).toHaveLength(2);
-    expect(log.find((m) => m.type === 'command_output')?.payload).toMatchObject({ stream: 'stdout', chunk: 'edited both\n' });
+    expect(log.find((m) => m.type === 'command_output')?.payload).toMatchObject({
+      stream: 'stdout',
+      chunk: 'edited both\n',
+    });
     expect(log.filter((m) => m.type === 'file_change').map((m) => m.payload.path)).toEqual(
       expect.arrayContaining(['README.md', 'repos/api/README.md']),
     );
@@ -105,7 +131,11 @@ describe('sessions end to end against the forge, through the public API', () => 
   });
 
   it('with repos/web required, carol is refused before launch, naming it', async () => {
-    await t.ctx.db.updateTable('repo_submodules').set({ required: 1 }).where('path', '=', 'repos/web').execute();
+    await t.ctx.db
+      .updateTable('repo_submodules')
+      .set({ required: 1 })
+      .where('path', '=', 'repos/web')
+      .execute();
     try {
       const before = await t.ctx.db.selectFrom('sessions').select('id').execute();
       const res = await call('carol', 'POST', '/api/projects/acme/workspaces/checkout/sessions', {
@@ -118,7 +148,11 @@ describe('sessions end to end against the forge, through the public API', () => 
       expect(res.json().error.message).toContain('repos/web');
       expect(await t.ctx.db.selectFrom('sessions').select('id').execute()).toHaveLength(before.length);
     } finally {
-      await t.ctx.db.updateTable('repo_submodules').set({ required: 0 }).where('path', '=', 'repos/web').execute();
+      await t.ctx.db
+        .updateTable('repo_submodules')
+        .set({ required: 0 })
+        .where('path', '=', 'repos/web')
+        .execute();
     }
   });
 
@@ -144,30 +178,52 @@ describe('sessions end to end against the forge, through the public API', () => 
 
   it('a viewer cannot start a session or run Specify (403 naming the capability)', async () => {
     await call('alice', 'PUT', '/api/projects/acme/members/bob', { role: 'view' });
-    const session = await call('bob', 'POST', '/api/projects/acme/workspaces/checkout/sessions', { adapter: 'localexec', prompt: 'true' });
+    const session = await call('bob', 'POST', '/api/projects/acme/workspaces/checkout/sessions', {
+      adapter: 'localexec',
+      prompt: 'true',
+    });
     expect(session.statusCode).toBe(403);
     expect(session.json().error.message).toContain('session.start');
-    const specify = await call('bob', 'POST', '/api/projects/acme/workspaces/checkout/specify', { description: 'x' });
+    const specify = await call('bob', 'POST', '/api/projects/acme/workspaces/checkout/specify', {
+      description: 'x',
+    });
     expect(specify.statusCode).toBe(403);
     expect(specify.json().error.message).toContain('specify.run');
     await call('alice', 'PUT', '/api/projects/acme/members/bob', { role: 'edit' });
   });
 
   it('Specify as alice pushes specs/{feature}/ to canonical; as bob it opens a PR from his fork', async () => {
-    const a = await call('alice', 'POST', '/api/projects/acme/workspaces/checkout/specify', { feature: 'one-page', description: 'One-page checkout' });
+    const a = await call('alice', 'POST', '/api/projects/acme/workspaces/checkout/specify', {
+      feature: 'one-page',
+      description: 'One-page checkout',
+    });
     expect(a.statusCode, a.body).toBe(201);
     const sa = await finished('alice', a.json().id);
     expect(sa.status, sa.error ?? '').toBe('succeeded');
     expect(sa.pullRequests).toEqual([]);
-    const spec = await admin.rest.repos.getContent({ owner: 'acme', repo: 'umbrella', path: 'specs/one-page/spec.md', ref: 'rfe/checkout' });
-    expect(Buffer.from((spec.data as { content: string }).content, 'base64').toString()).toContain('One-page checkout');
+    const spec = await admin.rest.repos.getContent({
+      owner: 'acme',
+      repo: 'umbrella',
+      path: 'specs/one-page/spec.md',
+      ref: 'rfe/checkout',
+    });
+    expect(Buffer.from((spec.data as { content: string }).content, 'base64').toString()).toContain(
+      'One-page checkout',
+    );
 
-    const b = await call('bob', 'POST', '/api/projects/acme/workspaces/checkout/specify', { feature: 'bob-idea', description: 'Gift cards' });
+    const b = await call('bob', 'POST', '/api/projects/acme/workspaces/checkout/specify', {
+      feature: 'bob-idea',
+      description: 'Gift cards',
+    });
     expect(b.statusCode, b.body).toBe(201);
     const sb = await finished('bob', b.json().id);
     expect(sb.status, sb.error ?? '').toBe('succeeded');
     expect(sb.pullRequests).toHaveLength(1);
-    expect(sb.pullRequests[0]).toMatchObject({ repo: 'acme/umbrella', base: 'rfe/checkout', role: 'umbrella' });
+    expect(sb.pullRequests[0]).toMatchObject({
+      repo: 'acme/umbrella',
+      base: 'rfe/checkout',
+      role: 'umbrella',
+    });
     expect(sb.pullRequests[0]!.head.startsWith('bob:')).toBe(true);
   });
 });

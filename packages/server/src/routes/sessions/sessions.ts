@@ -5,11 +5,11 @@ import type { SessionsTable } from '../../db/schema.ts';
 import { findSessionInProject } from '../../db/sessions.ts';
 import { findUserById, findUserBySubject } from '../../db/users.ts';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
+import { userOctokit } from '../../github/user-octokit.ts';
 import { signedInUser } from '../../http/current-user.ts';
 import { errorResponses, ProjectParams } from '../../http/schemas.ts';
 import { presentSession } from '../../presenters/session.ts';
 import { startSession } from '../../sessions/start-session.ts';
-import { userOctokit } from '../../github/user-octokit.ts';
 import { WorkspaceParams } from '../workspaces/schema.ts';
 import { loadWorkspace } from '../workspaces/workspaces.ts';
 import { SessionList, SessionListQuery, SessionParams, SpecifyBody, StartSessionBody } from './schema.ts';
@@ -19,15 +19,20 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   const present = async (rows: SessionsTable[]) => {
     const ids = rows.map((s) => s.id);
-    const prs = ids.length ? await ctx.db.selectFrom('pr_links').selectAll().where('session_id', 'in', ids).execute() : [];
+    const prs = ids.length
+      ? await ctx.db.selectFrom('pr_links').selectAll().where('session_id', 'in', ids).execute()
+      : [];
     const wsIds = [...new Set(rows.map((s) => s.workspace_id))];
     const slugs = new Map(
       wsIds.length
-        ? (await ctx.db.selectFrom('workspaces').select(['id', 'slug']).where('id', 'in', wsIds).execute()).map((w) => [w.id, w.slug])
+        ? (
+            await ctx.db.selectFrom('workspaces').select(['id', 'slug']).where('id', 'in', wsIds).execute()
+          ).map((w) => [w.id, w.slug])
         : [],
     );
     const users = new Map<string, string>();
-    for (const id of new Set(rows.map((s) => s.user_id))) users.set(id, (await findUserById(ctx.db, id))?.subject ?? id);
+    for (const id of new Set(rows.map((s) => s.user_id)))
+      users.set(id, (await findUserById(ctx.db, id))?.subject ?? id);
     return rows.map((s) => presentSession(s, slugs.get(s.workspace_id) ?? '', users.get(s.user_id)!, prs));
   };
   const presentOne = async (row: SessionsTable) => (await present([row]))[0]!;
@@ -45,7 +50,8 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
       config: { access: 'session.start' },
       schema: {
         tags: ['sessions'],
-        summary: 'Start a session: clone the canonical branch, run the adapter, push per-repo branches, open one PR per repo',
+        summary:
+          'Start a session: clone the canonical branch, run the adapter, push per-repo branches, open one PR per repo',
         params: WorkspaceParams,
         body: StartSessionBody,
         response: { 201: { $ref: 'Session#' }, ...errorResponses(403, 404, 409, 422, 502, 503) },
@@ -53,7 +59,10 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (request, reply) => {
       const ws = await loadWorkspace(ctx, request);
-      const row = await startSession(ctx, signedInUser(request), request.project!, ws, { kind: 'session', ...request.body });
+      const row = await startSession(ctx, signedInUser(request), request.project!, ws, {
+        kind: 'session',
+        ...request.body,
+      });
       return reply.status(201).send(await presentOne(row));
     },
   );
@@ -64,7 +73,8 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
       config: { access: 'specify.run' },
       schema: {
         tags: ['sessions'],
-        summary: 'Run Specify: write specs/{feature}/ on the canonical branch (direct push with upstream write, else fork + PR)',
+        summary:
+          'Run Specify: write specs/{feature}/ on the canonical branch (direct push with upstream write, else fork + PR)',
         params: WorkspaceParams,
         body: SpecifyBody,
         response: { 201: { $ref: 'Session#' }, ...errorResponses(403, 404, 409, 422, 502, 503) },
@@ -103,13 +113,17 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
     async (request) => {
       const q = request.query;
       const limit = q.limit ?? 50;
-      let query = ctx.db.selectFrom('sessions').selectAll('sessions').where('sessions.project_id', '=', request.project!.id);
+      let query = ctx.db
+        .selectFrom('sessions')
+        .selectAll('sessions')
+        .where('sessions.project_id', '=', request.project!.id);
       if (q.workspace) {
         query = query
           .innerJoin('workspaces', 'workspaces.id', 'sessions.workspace_id')
           .where('workspaces.slug', '=', q.workspace);
       }
-      if (q.user) query = query.where('sessions.user_id', '=', (await findUserBySubject(ctx.db, q.user))?.id ?? '-');
+      if (q.user)
+        query = query.where('sessions.user_id', '=', (await findUserBySubject(ctx.db, q.user))?.id ?? '-');
       if (q.status) query = query.where('sessions.status', '=', q.status as SessionsTable['status']);
       if (q.before) query = query.where('sessions.id', '<', q.before);
       const rows = await query.orderBy('sessions.id', 'desc').limit(limit).execute();
@@ -121,7 +135,11 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
     '/api/projects/:p/sessions/:s',
     {
       config: { access: 'project.view' },
-      schema: { tags: ['sessions'], params: SessionParams, response: { 200: { $ref: 'Session#' }, ...errorResponses(404) } },
+      schema: {
+        tags: ['sessions'],
+        params: SessionParams,
+        response: { 200: { $ref: 'Session#' }, ...errorResponses(404) },
+      },
     },
     async (request) => presentOne(await loadSession(request)),
   );
@@ -132,7 +150,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
       config: { access: 'session.cancel.own' },
       schema: {
         tags: ['sessions'],
-        summary: 'Cancel a session (your own with edit; anyone\'s with admin)',
+        summary: "Cancel a session (your own with edit; anyone's with admin)",
         params: SessionParams,
         response: { 200: { $ref: 'Session#' }, ...errorResponses(403, 404) },
       },

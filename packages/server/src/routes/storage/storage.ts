@@ -16,7 +16,11 @@ export async function storageRoutes(app: FastifyInstance, ctx: AppContext): Prom
     '/api/projects/:p/storage',
     {
       config: { access: 'project.view' },
-      schema: { tags: ['storage'], params: ProjectParams, response: { 200: { $ref: 'StorageView#' }, ...errorResponses(404) } },
+      schema: {
+        tags: ['storage'],
+        params: ProjectParams,
+        response: { 200: { $ref: 'StorageView#' }, ...errorResponses(404) },
+      },
     },
     async (request) => presentStorage(request.project!),
   );
@@ -42,7 +46,9 @@ export async function storageRoutes(app: FastifyInstance, ctx: AppContext): Prom
         storage_state: 'ready' as const,
         storage_error: null,
         storage_settings: JSON.stringify(verified.settings),
-        storage_secret: verified.credentials ? ctx.secretBox.seal(JSON.stringify(verified.credentials), project.id) : null,
+        storage_secret: verified.credentials
+          ? ctx.secretBox.seal(JSON.stringify(verified.credentials), project.id)
+          : null,
       };
       await updateProjectStorage(ctx.db, project.id, patch);
       ctx.projectStores.forget(project.id);

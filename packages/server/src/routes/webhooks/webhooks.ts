@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { now } from '../../db/database.ts';
 import { safeEqual } from '../../crypto/tokens.ts';
+import { now } from '../../db/database.ts';
 import { BadRequestError, UnauthenticatedError } from '../../errors.ts';
 import { requireGithub } from '../../github/github-services.ts';
 import { errorResponses } from '../../http/schemas.ts';
@@ -15,7 +15,9 @@ const Accepted = Type.Object({ status: Type.String() });
 export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(async (scope) => {
     // The signature covers the exact bytes, so this route keeps the raw body.
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) =>
+      done(null, body),
+    );
     scope.post(
       '/api/webhooks/github',
       {
@@ -32,11 +34,14 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
         const signature = String(request.headers['x-hub-signature-256'] ?? '');
         const expected = `sha256=${createHmac('sha256', github.app.webhookSecret).update(raw).digest('hex')}`;
         if (!signature || !safeEqual(signature, expected)) {
-          throw new UnauthenticatedError('X-Hub-Signature-256 is missing or does not match the webhook secret.');
+          throw new UnauthenticatedError(
+            'X-Hub-Signature-256 is missing or does not match the webhook secret.',
+          );
         }
         const delivery = String(request.headers['x-github-delivery'] ?? '');
         const event = String(request.headers['x-github-event'] ?? '');
-        if (!delivery || !event) throw new BadRequestError('X-GitHub-Delivery and X-GitHub-Event headers are required.');
+        if (!delivery || !event)
+          throw new BadRequestError('X-GitHub-Delivery and X-GitHub-Event headers are required.');
         let payload: unknown;
         try {
           payload = JSON.parse(raw.toString('utf8'));

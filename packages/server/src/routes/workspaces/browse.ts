@@ -2,13 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { ForbiddenError } from '../../errors.ts';
+import { requireGithub } from '../../github/github-services.ts';
 import { safeRepoPath } from '../../github/repo-ref.ts';
 import { userOctokit } from '../../github/user-octokit.ts';
 import { signedInUser } from '../../http/current-user.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import { browseTree, readBlob } from '../../workspaces/browse-repository.ts';
 import { listSubmodules } from '../../workspaces/workspace-store.ts';
-import { requireGithub } from '../../github/github-services.ts';
 import { Blob, BrowseQuery, Tree, WorkspaceParams } from './schema.ts';
 import { loadWorkspace } from './workspaces.ts';
 
@@ -25,9 +25,12 @@ async function resolveTarget(ctx: AppContext, request: FastifyRequest) {
   const isUmbrella = repoName === umbrella;
   const sub = submodules.find((m) => `${m.owner}/${m.repo}` === repoName);
   if (!isUmbrella && !sub) {
-    throw new ForbiddenError(`repo: ${repoName} is neither the umbrella ${umbrella} nor one of this workspace's submodules.`, {
-      field: 'repo',
-    });
+    throw new ForbiddenError(
+      `repo: ${repoName} is neither the umbrella ${umbrella} nor one of this workspace's submodules.`,
+      {
+        field: 'repo',
+      },
+    );
   }
   const [owner, repo] = repoName.split('/') as [string, string];
   return {
@@ -50,7 +53,8 @@ export async function browseRoutes(app: FastifyInstance, ctx: AppContext): Promi
       config: { access: 'project.view' },
       schema: {
         tags: ['repository browser'],
-        summary: 'List a directory of the umbrella or a submodule repository; submodules are marked and resolved',
+        summary:
+          'List a directory of the umbrella or a submodule repository; submodules are marked and resolved',
         params: WorkspaceParams,
         querystring: BrowseQuery,
         response: { 200: Tree, ...errorResponses(403, 404, 409, 502, 503) },
@@ -58,7 +62,14 @@ export async function browseRoutes(app: FastifyInstance, ctx: AppContext): Promi
     },
     async (request) => {
       const t = await resolveTarget(ctx, request);
-      const entries = await browseTree(t.octokit, t.repo, t.ref, t.path, requireGithub(ctx), t.knownSubmodules);
+      const entries = await browseTree(
+        t.octokit,
+        t.repo,
+        t.ref,
+        t.path,
+        requireGithub(ctx),
+        t.knownSubmodules,
+      );
       return { repo: t.repoName, ref: t.ref, path: t.path, entries };
     },
   );

@@ -11,7 +11,10 @@ describe('workspace status without webhooks, and browsing under injected faults'
     t = await startPlatformWithForge({ syncIntervalSeconds: 1 }, { webhooks: false });
     await t.link('alice');
     await call('alice', 'POST', '/api/projects', { name: 'acme', storage: { kind: 'managed' } });
-    const res = await call('alice', 'POST', '/api/projects/acme/workspaces', { name: 'sync', upstream: 'acme/umbrella' });
+    const res = await call('alice', 'POST', '/api/projects/acme/workspaces', {
+      name: 'sync',
+      upstream: 'acme/umbrella',
+    });
     expect(res.statusCode, res.body).toBe(201);
   });
   afterAll(() => t?.close());
@@ -40,7 +43,11 @@ describe('workspace status without webhooks, and browsing under injected faults'
     t.forge.setFaults({ serverErrorRate: 0.15, secondaryRateLimitRate: 0.1, retryAfterSeconds: 0 });
     try {
       for (let i = 0; i < 10; i++) {
-        const tree = await call('alice', 'GET', `/api/projects/acme/workspaces/sync/tree?path=repos&ref=rfe/sync`);
+        const tree = await call(
+          'alice',
+          'GET',
+          `/api/projects/acme/workspaces/sync/tree?path=repos&ref=rfe/sync`,
+        );
         expect(tree.statusCode, tree.body).toBe(200);
         const blob = await call('alice', 'GET', '/api/projects/acme/workspaces/sync/blob?path=README.md');
         expect(blob.statusCode, blob.body).toBe(200);

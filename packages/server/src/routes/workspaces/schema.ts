@@ -10,13 +10,24 @@ const BranchName = Type.String({
   description: 'A Git branch name',
 });
 
-export const WorkspaceSlug = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', minLength: 1, maxLength: 63 });
+export const WorkspaceSlug = Type.String({
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  minLength: 1,
+  maxLength: 63,
+});
 
-export const WorkspaceParams = Type.Object({ p: ProjectName, w: WorkspaceSlug }, { additionalProperties: false });
+export const WorkspaceParams = Type.Object(
+  { p: ProjectName, w: WorkspaceSlug },
+  { additionalProperties: false },
+);
 
 export const UpstreamInput = Type.Union(
   [
-    Type.String({ minLength: 3, maxLength: 300, description: 'owner/repo, or https://host/owner/repo(.git) on the configured Git host' }),
+    Type.String({
+      minLength: 3,
+      maxLength: 300,
+      description: 'owner/repo, or https://host/owner/repo(.git) on the configured Git host',
+    }),
     Type.Object({ owner: OwnerName, repo: RepoName }, { additionalProperties: false }),
   ],
   { description: 'The umbrella repository; immutable after creation' },
@@ -24,8 +35,15 @@ export const UpstreamInput = Type.Union(
 
 export const ComponentInput = Type.Object(
   {
-    name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,62}$', description: 'Submodule directory under repos/' }),
-    url: Type.String({ minLength: 3, maxLength: 300, description: 'owner/repo or a URL on the configured Git host' }),
+    name: Type.String({
+      pattern: '^[a-z0-9][a-z0-9._-]{0,62}$',
+      description: 'Submodule directory under repos/',
+    }),
+    url: Type.String({
+      minLength: 3,
+      maxLength: 300,
+      description: 'owner/repo or a URL on the configured Git host',
+    }),
     required: Type.Optional(Type.Boolean({ default: true })),
     branch: Type.Optional(BranchName),
   },
@@ -34,10 +52,16 @@ export const ComponentInput = Type.Object(
 
 export const CreateWorkspaceBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100, description: 'Human name; the slug is derived from it' }),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Human name; the slug is derived from it',
+    }),
     upstream: UpstreamInput,
     components: Type.Optional(Type.Array(ComponentInput, { maxItems: 50 })),
-    feature: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Specify feature slug' })),
+    feature: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Specify feature slug' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -57,7 +81,12 @@ export const Workspace = Type.Object(
     id: Type.String(),
     slug: WorkspaceSlug,
     name: Type.String(),
-    upstream: Type.Object({ host: Type.String(), owner: Type.String(), repo: Type.String(), url: Type.String() }),
+    upstream: Type.Object({
+      host: Type.String(),
+      owner: Type.String(),
+      repo: Type.String(),
+      url: Type.String(),
+    }),
     canonicalBranch: Type.String(),
     feature: Type.Union([Type.String(), Type.Null()]),
     storagePrefix: Type.String(),
@@ -114,7 +143,13 @@ export const WorkspaceStatus = Type.Object(
         status: Type.String(),
         outputBranch: Type.String(),
         pullRequests: Type.Array(
-          Type.Object({ repo: Type.String(), number: Type.Integer(), url: Type.String(), status: Type.String(), role: Type.String() }),
+          Type.Object({
+            repo: Type.String(),
+            number: Type.Integer(),
+            url: Type.String(),
+            status: Type.String(),
+            role: Type.String(),
+          }),
         ),
       }),
     ),
@@ -125,8 +160,19 @@ export type WorkspaceStatus = Static<typeof WorkspaceStatus>;
 
 export const BrowseQuery = Type.Object(
   {
-    repo: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$', description: 'owner/name; the umbrella by default' })),
-    ref: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'branch, tag or commit; the canonical branch by default' })),
+    repo: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$',
+        description: 'owner/name; the umbrella by default',
+      }),
+    ),
+    ref: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'branch, tag or commit; the canonical branch by default',
+      }),
+    ),
     path: Type.Optional(Type.String({ maxLength: 1000, default: '' })),
   },
   { additionalProperties: false },
@@ -136,7 +182,12 @@ export type BrowseQuery = Static<typeof BrowseQuery>;
 export const TreeEntry = Type.Object({
   name: Type.String(),
   path: Type.String(),
-  type: Type.Union([Type.Literal('file'), Type.Literal('dir'), Type.Literal('submodule'), Type.Literal('symlink')]),
+  type: Type.Union([
+    Type.Literal('file'),
+    Type.Literal('dir'),
+    Type.Literal('submodule'),
+    Type.Literal('symlink'),
+  ]),
   size: Type.Optional(Type.Integer()),
   submodule: Type.Optional(
     Type.Object({

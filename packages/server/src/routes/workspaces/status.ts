@@ -17,7 +17,9 @@ async function sessionsOf(ctx: AppContext, ws: WorkspacesTable): Promise<Workspa
     .limit(50)
     .execute();
   const ids = sessions.map((s) => s.id);
-  const prs = ids.length ? await ctx.db.selectFrom('pr_links').selectAll().where('session_id', 'in', ids).execute() : [];
+  const prs = ids.length
+    ? await ctx.db.selectFrom('pr_links').selectAll().where('session_id', 'in', ids).execute()
+    : [];
   return sessions.map((s) => ({
     id: s.id,
     status: s.status,
@@ -41,14 +43,16 @@ export async function workspaceStatusRoutes(app: FastifyInstance, ctx: AppContex
       config: { access: 'project.view' },
       schema: {
         tags: ['workspaces'],
-        summary: 'Canonical branch status, open PRs, the sessions\' branches and PRs, merge-policy warnings',
+        summary: "Canonical branch status, open PRs, the sessions' branches and PRs, merge-policy warnings",
         params: WorkspaceParams,
         response: { 200: { $ref: 'WorkspaceStatus#' }, ...errorResponses(404, 502, 503) },
       },
     },
     async (request) => {
       const ws = await loadWorkspace(ctx, request);
-      const upstream = (await storedStatus(ctx.db, ws.id)) ?? (await ctx.statusSyncer.sync(ws, 'manual', signedInUser(request)));
+      const upstream =
+        (await storedStatus(ctx.db, ws.id)) ??
+        (await ctx.statusSyncer.sync(ws, 'manual', signedInUser(request)));
       return respond(ws, upstream);
     },
   );

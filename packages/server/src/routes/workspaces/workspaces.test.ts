@@ -29,14 +29,35 @@ describe('workspaces against the forge', () => {
     });
     expect(res.statusCode, res.body).toBe(201);
     const ws = res.json();
-    expect(ws).toMatchObject({ slug: 'checkout-flow', canonicalBranch: 'rfe/checkout-flow', upstream: { owner: 'acme', repo: 'umbrella' } });
-    expect(ws.submodules.map((m: { path: string; repo: string; required: boolean }) => [m.path, m.repo, m.required])).toEqual([
+    expect(ws).toMatchObject({
+      slug: 'checkout-flow',
+      canonicalBranch: 'rfe/checkout-flow',
+      upstream: { owner: 'acme', repo: 'umbrella' },
+    });
+    expect(
+      ws.submodules.map((m: { path: string; repo: string; required: boolean }) => [
+        m.path,
+        m.repo,
+        m.required,
+      ]),
+    ).toEqual([
       ['repos/api', 'acme/api', true],
       ['repos/web', 'acme/web', false],
     ]);
-    const tree = await aliceGh.rest.git.getTree({ owner: 'acme', repo: 'umbrella', tree_sha: 'rfe/checkout-flow', recursive: 'true' });
+    const tree = await aliceGh.rest.git.getTree({
+      owner: 'acme',
+      repo: 'umbrella',
+      tree_sha: 'rfe/checkout-flow',
+      recursive: 'true',
+    });
     const paths = tree.data.tree.map((e) => e.path);
-    for (const p of ['.claude/commands/specify.md', '.specify/templates/spec-template.md', '.specify/memory/constitution.md', 'specs/README.md', '.gitmodules']) {
+    for (const p of [
+      '.claude/commands/specify.md',
+      '.specify/templates/spec-template.md',
+      '.specify/memory/constitution.md',
+      'specs/README.md',
+      '.gitmodules',
+    ]) {
       expect(paths).toContain(p);
     }
     const links = tree.data.tree.filter((e) => e.mode === '160000').map((e) => e.path);
@@ -46,14 +67,21 @@ describe('workspaces against the forge', () => {
   });
 
   it('the same name again is refused with 409 naming the conflict', async () => {
-    const res = await call('alice', 'POST', '/api/projects/acme/workspaces', { name: 'checkout flow', upstream: 'acme/umbrella' });
+    const res = await call('alice', 'POST', '/api/projects/acme/workspaces', {
+      name: 'checkout flow',
+      upstream: 'acme/umbrella',
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toMatchObject({ code: 'slug_taken' });
     expect(res.json().error.message).toContain('checkout-flow');
   });
 
   it('re-running on a bootstrapped branch changes nothing', async () => {
-    const before = await aliceGh.rest.repos.getBranch({ owner: 'acme', repo: 'umbrella', branch: 'rfe/checkout-flow' });
+    const before = await aliceGh.rest.repos.getBranch({
+      owner: 'acme',
+      repo: 'umbrella',
+      branch: 'rfe/checkout-flow',
+    });
     await call('alice', 'POST', '/api/projects', { name: 'acme-two', storage: { kind: 'managed' } });
     const res = await call('alice', 'POST', '/api/projects/acme-two/workspaces', {
       name: 'checkout-flow',
@@ -61,39 +89,62 @@ describe('workspaces against the forge', () => {
       components: [{ name: 'api', url: 'acme/api' }],
     });
     expect(res.statusCode, res.body).toBe(201);
-    const after = await aliceGh.rest.repos.getBranch({ owner: 'acme', repo: 'umbrella', branch: 'rfe/checkout-flow' });
+    const after = await aliceGh.rest.repos.getBranch({
+      owner: 'acme',
+      repo: 'umbrella',
+      branch: 'rfe/checkout-flow',
+    });
     expect(after.data.commit.sha).toBe(before.data.commit.sha);
   });
 
   it('a viewer cannot create a workspace (403 naming the capability)', async () => {
-    const res = await call('bob', 'POST', '/api/projects/acme/workspaces', { name: 'x', upstream: 'acme/umbrella' });
+    const res = await call('bob', 'POST', '/api/projects/acme/workspaces', {
+      name: 'x',
+      upstream: 'acme/umbrella',
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.message).toContain('workspace.manage');
   });
 
   it('bob, admin of his own project but read-only upstream, gets 403 with the remedy for a missing canonical branch', async () => {
     await call('bob', 'POST', '/api/projects', { name: 'bobs', storage: { kind: 'managed' } });
-    const res = await call('bob', 'POST', '/api/projects/bobs/workspaces', { name: 'Bob Idea', upstream: 'acme/umbrella' });
+    const res = await call('bob', 'POST', '/api/projects/bobs/workspaces', {
+      name: 'Bob Idea',
+      upstream: 'acme/umbrella',
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.message).toMatch(/rfe\/bob-idea.*write access.*Ask a maintainer/s);
     expect(res.json().error.details).toMatchObject({ remedy: 'create-branch', base: 'main' });
-    const missing = await aliceGh.rest.git.getRef({ owner: 'acme', repo: 'umbrella', ref: 'heads/rfe/bob-idea' }).catch((e) => e.status);
+    const missing = await aliceGh.rest.git
+      .getRef({ owner: 'acme', repo: 'umbrella', ref: 'heads/rfe/bob-idea' })
+      .catch((e) => e.status);
     expect(missing).toBe(404);
   });
 
   it('upstreams off the configured host and repository URLs with credentials are refused', async () => {
-    const off = await call('alice', 'POST', '/api/projects/acme/workspaces', { name: 'evil', upstream: 'https://evil.example/acme/umbrella' });
+    const off = await call('alice', 'POST', '/api/projects/acme/workspaces', {
+      name: 'evil',
+      upstream: 'https://evil.example/acme/umbrella',
+    });
     expect(off.statusCode).toBe(400);
     expect(off.json().error.message).toContain('not the configured Git host');
-    const creds = await call('alice', 'POST', '/api/projects/acme/workspaces', { name: 'creds', upstream: `http://x:y@${new URL(t.forge.url).host}/acme/umbrella` });
+    const creds = await call('alice', 'POST', '/api/projects/acme/workspaces', {
+      name: 'creds',
+      upstream: `http://x:y@${new URL(t.forge.url).host}/acme/umbrella`,
+    });
     expect(creds.statusCode).toBe(400);
   });
 
   it('the upstream binding is immutable', async () => {
-    const res = await call('alice', 'PATCH', '/api/projects/acme/workspaces/checkout-flow', { upstream: 'acme/api' });
+    const res = await call('alice', 'PATCH', '/api/projects/acme/workspaces/checkout-flow', {
+      upstream: 'acme/api',
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('upstream_immutable');
-    const rename = await call('alice', 'PATCH', '/api/projects/acme/workspaces/checkout-flow', { name: 'Checkout', upstream: 'acme/umbrella' });
+    const rename = await call('alice', 'PATCH', '/api/projects/acme/workspaces/checkout-flow', {
+      name: 'Checkout',
+      upstream: 'acme/umbrella',
+    });
     expect(rename.statusCode).toBe(200);
     expect(rename.json().name).toBe('Checkout');
   });
@@ -102,12 +153,24 @@ describe('workspaces against the forge', () => {
     const res = await call('bob', 'GET', '/api/projects/acme/workspaces/checkout-flow/tree?path=repos');
     expect(res.statusCode, res.body).toBe(200);
     const api = res.json().entries.find((e: { name: string }) => e.name === 'api');
-    const pinned = (await call('bob', 'GET', '/api/projects/acme/workspaces/checkout-flow')).json().submodules[0].lastResolvedSha;
-    expect(api).toMatchObject({ type: 'submodule', submodule: { repo: 'acme/api', sha: pinned, accessible: true } });
-    const inside = await call('bob', 'GET', `/api/projects/acme/workspaces/checkout-flow/tree?repo=acme/api&ref=${pinned}`);
+    const pinned = (await call('bob', 'GET', '/api/projects/acme/workspaces/checkout-flow')).json()
+      .submodules[0].lastResolvedSha;
+    expect(api).toMatchObject({
+      type: 'submodule',
+      submodule: { repo: 'acme/api', sha: pinned, accessible: true },
+    });
+    const inside = await call(
+      'bob',
+      'GET',
+      `/api/projects/acme/workspaces/checkout-flow/tree?repo=acme/api&ref=${pinned}`,
+    );
     expect(inside.statusCode, inside.body).toBe(200);
     expect(inside.json().entries.map((e: { name: string }) => e.name)).toContain('README.md');
-    const blob = await call('bob', 'GET', `/api/projects/acme/workspaces/checkout-flow/blob?path=specs/README.md`);
+    const blob = await call(
+      'bob',
+      'GET',
+      `/api/projects/acme/workspaces/checkout-flow/blob?path=specs/README.md`,
+    );
     expect(blob.json()).toMatchObject({ encoding: 'utf-8', binary: false, tooLarge: false });
     expect(blob.json().content).toContain('# Specs');
   });
@@ -119,15 +182,27 @@ describe('workspaces against the forge', () => {
     expect(byName.web.submodule).toMatchObject({ repo: 'acme/web', accessible: false });
     expect(byName.web.submodule.reason).toContain('cannot read');
     expect(byName.api.submodule.accessible).toBe(true);
-    const denied = await call('carol', 'GET', '/api/projects/acme/workspaces/checkout-flow/tree?repo=acme/web');
+    const denied = await call(
+      'carol',
+      'GET',
+      '/api/projects/acme/workspaces/checkout-flow/tree?repo=acme/web',
+    );
     expect(denied.statusCode).toBe(404);
   });
 
   it('path traversal and repositories outside the workspace are refused', async () => {
-    const traversal = await call('alice', 'GET', '/api/projects/acme/workspaces/checkout-flow/blob?path=../../etc/passwd');
+    const traversal = await call(
+      'alice',
+      'GET',
+      '/api/projects/acme/workspaces/checkout-flow/blob?path=../../etc/passwd',
+    );
     expect(traversal.statusCode).toBe(400);
     expect(traversal.json().error.message).toContain('path');
-    const outside = await call('alice', 'GET', '/api/projects/acme/workspaces/checkout-flow/tree?repo=alice/secret');
+    const outside = await call(
+      'alice',
+      'GET',
+      '/api/projects/acme/workspaces/checkout-flow/tree?repo=alice/secret',
+    );
     expect(outside.statusCode).toBe(403);
   });
 
@@ -135,8 +210,19 @@ describe('workspaces against the forge', () => {
     const res = await call('bob', 'GET', '/api/projects/acme/workspaces/checkout-flow/status');
     expect(res.statusCode, res.body).toBe(200);
     const s = res.json();
-    const head = await aliceGh.rest.repos.getBranch({ owner: 'acme', repo: 'umbrella', branch: 'rfe/checkout-flow' });
-    expect(s).toMatchObject({ canonicalBranch: 'rfe/checkout-flow', defaultBranch: 'main', exists: true, head: head.data.commit.sha, aheadBy: 1, behindBy: 0 });
+    const head = await aliceGh.rest.repos.getBranch({
+      owner: 'acme',
+      repo: 'umbrella',
+      branch: 'rfe/checkout-flow',
+    });
+    expect(s).toMatchObject({
+      canonicalBranch: 'rfe/checkout-flow',
+      defaultBranch: 'main',
+      exists: true,
+      head: head.data.commit.sha,
+      aheadBy: 1,
+      behindBy: 0,
+    });
     expect(s.warnings).toEqual([]);
     await aliceGh.rest.repos.update({ owner: 'acme', repo: 'umbrella', allow_merge_commit: false });
     const synced = await call('bob', 'POST', '/api/projects/acme/workspaces/checkout-flow/sync');

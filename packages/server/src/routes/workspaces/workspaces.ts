@@ -33,7 +33,8 @@ export async function workspaceRoutes(app: FastifyInstance, ctx: AppContext): Pr
       config: { access: 'workspace.manage' },
       schema: {
         tags: ['workspaces'],
-        summary: 'Create a workspace on an upstream umbrella repository (canonical branch, bootstrap, submodules)',
+        summary:
+          'Create a workspace on an upstream umbrella repository (canonical branch, bootstrap, submodules)',
         params: ProjectParams,
         body: CreateWorkspaceBody,
         response: { 201: { $ref: 'Workspace#' }, ...errorResponses(403, 404, 409, 422, 502, 503) },
@@ -44,9 +45,9 @@ export async function workspaceRoutes(app: FastifyInstance, ctx: AppContext): Pr
       const github = requireGithub(ctx);
       const octokit = await userOctokit(ctx, user);
       const ws = await createWorkspace(ctx, github, octokit, user, request.project!, request.body);
-      await ctx.statusSyncer.sync(ws, 'create', user).catch((err) =>
-        request.log.warn({ err: (err as Error).message }, 'first status sync failed'),
-      );
+      await ctx.statusSyncer
+        .sync(ws, 'create', user)
+        .catch((err) => request.log.warn({ err: (err as Error).message }, 'first status sync failed'));
       return reply.status(201).send(await present(ws));
     },
   );
@@ -55,16 +56,26 @@ export async function workspaceRoutes(app: FastifyInstance, ctx: AppContext): Pr
     '/api/projects/:p/workspaces',
     {
       config: { access: 'project.view' },
-      schema: { tags: ['workspaces'], params: ProjectParams, response: { 200: WorkspaceList, ...errorResponses(404, 503) } },
+      schema: {
+        tags: ['workspaces'],
+        params: ProjectParams,
+        response: { 200: WorkspaceList, ...errorResponses(404, 503) },
+      },
     },
-    async (request) => ({ items: await Promise.all((await listWorkspaces(ctx.db, request.project!.id)).map(present)) }),
+    async (request) => ({
+      items: await Promise.all((await listWorkspaces(ctx.db, request.project!.id)).map(present)),
+    }),
   );
 
   r.get(
     '/api/projects/:p/workspaces/:w',
     {
       config: { access: 'project.view' },
-      schema: { tags: ['workspaces'], params: WorkspaceParams, response: { 200: { $ref: 'Workspace#' }, ...errorResponses(404, 503) } },
+      schema: {
+        tags: ['workspaces'],
+        params: WorkspaceParams,
+        response: { 200: { $ref: 'Workspace#' }, ...errorResponses(404, 503) },
+      },
     },
     async (request) => present(await loadWorkspace(ctx, request)),
   );
@@ -95,7 +106,11 @@ export async function workspaceRoutes(app: FastifyInstance, ctx: AppContext): Pr
         }
       }
       if (request.body.name && request.body.name !== ws.name) {
-        await ctx.db.updateTable('workspaces').set({ name: request.body.name }).where('id', '=', ws.id).execute();
+        await ctx.db
+          .updateTable('workspaces')
+          .set({ name: request.body.name })
+          .where('id', '=', ws.id)
+          .execute();
         ws.name = request.body.name;
       }
       return present(ws);
@@ -108,7 +123,8 @@ export async function workspaceRoutes(app: FastifyInstance, ctx: AppContext): Pr
       config: { access: 'workspace.manage' },
       schema: {
         tags: ['workspaces'],
-        summary: 'Delete a workspace from the platform (the canonical branch and its PRs stay on the Git host)',
+        summary:
+          'Delete a workspace from the platform (the canonical branch and its PRs stay on the Git host)',
         params: WorkspaceParams,
         response: { 204: Type.Null(), ...errorResponses(403, 404) },
       },

@@ -83,16 +83,22 @@ export function SignInPage() {
               </ul>
             </>
           )}
-          {devUsers.data && devUsers.data.mode !== 'dev' && (
+          {devUsers.data?.mode === 'oidc' && (
             <>
               <p className="mt-1 text-sm text-slate-600">Use your organisation's single sign-on.</p>
               <a
-                href={`${oidcLoginUrl}?next=${encodeURIComponent(next)}`}
+                href={`${oidcLoginUrl}?returnTo=${encodeURIComponent(next)}`}
                 className={`${buttonClass('primary')} mt-4 w-full`}
               >
                 Sign in
               </a>
             </>
+          )}
+          {devUsers.data?.mode === 'proxy' && (
+            <Notice tone="warning" className="mt-4" title="Your sign-in proxy did not identify you">
+              This server trusts the identity its authenticating proxy forwards. Open it through that proxy,
+              or ask your administrator to check the proxy configuration.
+            </Notice>
           )}
         </div>
       </div>

@@ -61,7 +61,8 @@ export function ForkSelector({
       <div aria-live="polite">
         {create.error && <Notice tone="error">{errorMessage(create.error)}</Notice>}
       </div>
-      {forks.data && (
+      {/* GitHub allows one fork per account; offer to create it only when there is none. */}
+      {forks.data?.length === 0 && (
         <Button size="sm" onClick={createFork} busy={create.isPending}>
           Create fork
         </Button>

@@ -16,7 +16,7 @@ export function combinedState(prs: PRLink[]): { label: string; tone: BadgeTone }
 
 /** A session's pull requests: the umbrella first, then one per changed submodule. */
 export function PRGroup({ prs }: { prs: PRLink[] }) {
-  if (prs.length === 0) return <p className="text-xs text-slate-600">No pull requests yet.</p>;
+  if (prs.length === 0) return <p className="text-xs text-slate-600">No pull requests.</p>;
   const sorted = [...prs].sort((a, b) =>
     a.role === b.role ? a.repo.localeCompare(b.repo) : a.role === 'umbrella' ? -1 : 1,
   );

@@ -1,4 +1,4 @@
-import type { SessionFilter } from '../../api/sessions.ts';
+import { type SessionFilter, shortId } from '../../api/sessions.ts';
 import { Badge } from '../../components/badge.tsx';
 import {
   EmptyState,
@@ -27,8 +27,8 @@ export function SessionList({ project, filter }: { project: string; filter?: Ses
   }
   if (sessions.data.length === 0) {
     return (
-      <EmptyState title="No sessions">
-        Start a session from a workspace; its pull requests show up here.
+      <EmptyState title="No sessions yet">
+        Sessions started on a workspace, with their pull requests, show up here.
       </EmptyState>
     );
   }
@@ -39,9 +39,9 @@ export function SessionList({ project, filter }: { project: string; filter?: Ses
           <div className="flex flex-wrap items-start justify-between gap-2">
             <div className="min-w-0">
               <Link to={paths.session(project, s.id)} className="font-medium text-indigo-700 hover:underline">
-                {s.kind === 'specify' ? 'Specify' : 'Session'} {s.id.slice(0, 8)}
+                {s.kind === 'specify' ? 'Specify' : 'Session'} {shortId(s.id)}
               </Link>
-              <p className="line-clamp-2 text-sm text-slate-700">{s.prompt}</p>
+              <p className="line-clamp-2 text-sm whitespace-pre-line text-slate-700">{s.prompt}</p>
             </div>
             <div className="flex flex-wrap items-center gap-1.5">
               {s.flags.map((f) => (

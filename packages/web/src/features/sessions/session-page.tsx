@@ -1,4 +1,4 @@
-import { isActive } from '../../api/sessions.ts';
+import { isActive, shortId } from '../../api/sessions.ts';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { Notice } from '../../components/notice.tsx';
@@ -31,7 +31,7 @@ export function SessionPage({ project, session }: { project: string; session: st
   return (
     <div className="space-y-6">
       <PageHeader
-        title={`${s?.kind === 'specify' ? 'Specify' : 'Session'} ${session.slice(0, 8)}`}
+        title={`${s?.kind === 'specify' ? 'Specify' : 'Session'} ${shortId(session)}`}
         kicker={
           <>
             <Link to={paths.project(project, 'sessions')} className="hover:underline">
@@ -67,7 +67,8 @@ export function SessionPage({ project, session }: { project: string; session: st
           <span>
             {s.user} · {s.adapter} · <span className="font-mono">{s.input.branch}</span> →{' '}
             <span className="font-mono">
-              {s.output.repo ? `${s.output.repo}:` : ''}{s.output.branch}
+              {s.output.repo ? `${s.output.repo}:` : ''}
+              {s.output.branch}
             </span>{' '}
             · started <Time iso={s.startedAt ?? s.createdAt} />
           </span>
@@ -113,7 +114,7 @@ export function SessionPage({ project, session }: { project: string; session: st
           <PRGroup prs={s.pullRequests} />
         </Panel>
       )}
-      <SessionStream project={project} session={session} />
+      <SessionStream project={project} session={session} onMilestone={() => void meta.refetch()} />
       <PromptBox project={project} session={session} permission={canInput} active={active} />
     </div>
   );

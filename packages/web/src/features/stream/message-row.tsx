@@ -144,7 +144,7 @@ export function MessageRowView({
         <RowFrame {...frame} icon="✓">
           <div className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-emerald-950">
             <p className="font-medium">Result</p>
-            <p className="whitespace-pre-wrap">{m.payload.summary}</p>
+            <LongText text={m.payload.summary} expanded={expanded} onToggle={onToggle} />
             {m.payload.artifacts.length > 0 && (
               <ul className="mt-1 list-disc pl-5 font-mono text-xs">
                 {m.payload.artifacts.map((a) => (
@@ -169,4 +169,37 @@ export function MessageRowView({
         </RowFrame>
       );
   }
+}
+
+const SHORT_LINES = 8;
+
+/** Text cut to its first lines until expanded (a result can list hundreds of commands). */
+function LongText({
+  text,
+  expanded,
+  onToggle,
+}: {
+  text: string;
+  expanded: boolean;
+  onToggle: (value: boolean) => void;
+}) {
+  const lines = text.split('\n');
+  const long = lines.length > SHORT_LINES;
+  return (
+    <>
+      <p className="whitespace-pre-wrap">
+        {long && !expanded ? `${lines.slice(0, SHORT_LINES).join('\n')}\n…` : text}
+      </p>
+      {long && (
+        <button
+          type="button"
+          aria-expanded={expanded}
+          onClick={() => onToggle(!expanded)}
+          className="mt-1 rounded text-sm font-medium text-emerald-900 underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
+          {expanded ? 'Show less' : `Show all ${lines.length} lines`}
+        </button>
+      )}
+    </>
+  );
 }

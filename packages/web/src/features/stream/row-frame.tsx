@@ -24,6 +24,7 @@ export function RowFrame({
 }) {
   return (
     <div
+      data-seq={seq}
       className={cx(
         'flex gap-3 border-b border-slate-100 px-3 py-1.5 text-sm',
         tone === 'error' && 'bg-red-50/60',

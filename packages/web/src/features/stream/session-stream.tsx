@@ -9,8 +9,16 @@ import { useSessionStream } from './use-session-stream.ts';
 import { VirtualList } from './virtual-list.tsx';
 
 /** The live log of a session: connection state, older history on demand, rows by message type. */
-export function SessionStream({ project, session }: { project: string; session: string }) {
-  const stream = useSessionStream(project, session);
+export function SessionStream({
+  project,
+  session,
+  onMilestone,
+}: {
+  project: string;
+  session: string;
+  onMilestone?: () => void;
+}) {
+  const stream = useSessionStream(project, session, onMilestone);
   const { rows, status } = useMemo(() => deriveRows(stream.messages), [stream.messages]);
   // Expanded/collapsed per row, kept here because windowed rows unmount when scrolled away.
   const [expanded, setExpanded] = useState<Map<string, boolean>>(() => new Map());

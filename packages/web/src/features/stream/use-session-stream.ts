@@ -1,5 +1,5 @@
 import { type Channel, type ChannelStatus, createChannel, type StatusDetail } from '@rfe/protocol';
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { isApiError } from '../../api/http.ts';
 import { messagesApi } from '../../api/messages.ts';
 import { MessageStore } from './message-store.ts';
@@ -20,7 +20,12 @@ export interface StreamState {
  * The live message log of one session: the last page of history and then live messages over the
  * session stream (one WebSocket, resumed by seq after any drop), plus older pages on demand.
  */
-export function useSessionStream(project: string, sessionId: string) {
+/** Messages after which the session's own record (status, PRs) has probably changed. */
+const MILESTONES = new Set(['pr_event', 'pr_intent', 'result', 'error', 'git_event']);
+
+export function useSessionStream(project: string, sessionId: string, onMilestone?: () => void) {
+  const milestone = useRef(onMilestone);
+  milestone.current = onMilestone;
   const store = useMemo(() => new MessageStore(), []);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [state, setState] = useState<StreamState>({ status: 'connecting', detail: { attempt: 0 } });
@@ -44,6 +49,7 @@ export function useSessionStream(project: string, sessionId: string) {
   useEffect(() => {
     let channel: Channel | undefined;
     let stopped = false;
+    let milestoneTimer: ReturnType<typeof setTimeout> | undefined;
     (async () => {
       // Start one page before the end: the stream replays that page and continues live without a gap.
       let after = 0;
@@ -73,7 +79,14 @@ export function useSessionStream(project: string, sessionId: string) {
         after,
         onStatus: (status, detail) => setState((s) => ({ ...s, status, detail })),
       });
-      channel.on('message', (message) => store.add([message]));
+      channel.on('message', (message) => {
+        store.add([message]);
+        if (MILESTONES.has(message.type) || (message.type === 'status' && message.payload.phase === 'done')) {
+          // One refresh per burst (a replay holds many milestones).
+          clearTimeout(milestoneTimer);
+          milestoneTimer = setTimeout(() => milestone.current?.(), 300);
+        }
+      });
       channel.on('resync', (frame) => {
         const from = store.lastSeq;
         setState((s) => ({
@@ -94,6 +107,7 @@ export function useSessionStream(project: string, sessionId: string) {
     })();
     return () => {
       stopped = true;
+      clearTimeout(milestoneTimer);
       void channel?.close();
     };
   }, [project, sessionId, store, readRange]);

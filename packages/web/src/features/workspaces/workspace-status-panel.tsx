@@ -46,9 +46,7 @@ export function WorkspaceStatusPanel({ project, workspace }: { project: string; 
             </Notice>
           ))}
           <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
-            <Stat label="Head">
-              {s.head ? <span className="font-mono">{s.head.slice(0, 7)}</span> : '—'}
-            </Stat>
+            <Stat label="Head">{s.head ? <span className="font-mono">{s.head.slice(0, 7)}</span> : '—'}</Stat>
             <Stat label={`vs ${s.defaultBranch}`}>
               {s.exists ? (
                 <span>
@@ -68,13 +66,9 @@ export function WorkspaceStatusPanel({ project, workspace }: { project: string; 
           </dl>
           {s.lastCommit && (
             <p className="truncate text-sm text-slate-700">
-              <span className="font-mono text-xs text-slate-600">
-                {s.lastCommit.sha.slice(0, 7)}
-              </span>{' '}
+              <span className="font-mono text-xs text-slate-600">{s.lastCommit.sha.slice(0, 7)}</span>{' '}
               {s.lastCommit.message}
-              {s.lastCommit.author && (
-                <span className="text-slate-600"> — {s.lastCommit.author}</span>
-              )}
+              {s.lastCommit.author && <span className="text-slate-600"> — {s.lastCommit.author}</span>}
             </p>
           )}
           {s.openPullRequests.length > 0 && (
