@@ -4,6 +4,7 @@ import type { SessionsTable } from '../db/schema.ts';
 import { findSessionById, TERMINAL_STATUSES, updateSessionStatus } from '../db/sessions.ts';
 import { userOctokit } from '../github/user-octokit.ts';
 import type { RunnerExit, RunnerLauncher } from '../launchers/launcher.ts';
+import { emitBackendMessage } from './emit-backend-message.ts';
 import { openPullRequest, type PrIntent } from './open-pull-request.ts';
 import { createSessionMetrics, type SessionMetrics } from './session-metrics.ts';
 
@@ -98,7 +99,11 @@ export class SessionManager {
   private async openPr(t: Tracked, intent: PrIntent): Promise<void> {
     try {
       const octokit = await userOctokit(this.ctx, { id: t.row.user_id });
-      await openPullRequest(this.ctx, octokit, t.row, intent);
+      const pr = await openPullRequest(this.ctx, octokit, t.row, intent);
+      await emitBackendMessage(this.ctx, t.row, {
+        type: 'pr_event',
+        payload: { action: 'opened', repo: pr.repo, number: pr.number, url: pr.url, base: pr.base, head: pr.head },
+      }).catch((err) => this.ctx.logger.warn({ err: (err as Error).message, session: t.row.id }, 'pr_event not logged'));
     } catch (err) {
       const message = `Opening the pull request on ${intent.repo} failed: ${(err as Error).message}`;
       t.failures.push(message);

@@ -111,6 +111,8 @@ describe('sessions end to end against the forge, through the public API', () => 
       expect.arrayContaining(['README.md', 'repos/api/README.md']),
     );
     expect(log.some((m) => m.type === 'result')).toBe(true);
+    const prEvents = log.filter((m) => m.type === 'pr_event').map((m) => m.payload.repo);
+    expect(prEvents.sort()).toEqual(['acme/api', 'acme/umbrella']);
   });
 
   it("carol's session succeeds flagged incomplete-submodules, and her umbrella PR lists repos/web with remediation", async () => {
