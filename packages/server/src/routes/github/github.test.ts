@@ -152,6 +152,22 @@ describe('GitHub App linking against the forge', () => {
     expect(await findGithubLink(h.t.ctx.db, users.bob.id)).toBeNull();
   });
 
+  it('a browser arriving with a bad state is sent back to the UI with the reason', async () => {
+    const browser = await h.signIn('bob');
+    const res = await browser.request(
+      `${h.appUrl}/api/github/callback?code=c0de&installation_id=${aliceInstallation}&state=forged`,
+      {
+        headers: { accept: 'text/html' },
+      },
+    );
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location')!, 'http://x');
+    expect(location.pathname).toBe('/');
+    expect(location.searchParams.get('github')).toBe('error');
+    expect(location.searchParams.get('code')).toBe('github_state_invalid');
+    expect(await findGithubLink(h.t.ctx.db, users.bob.id)).toBeNull();
+  });
+
   it('API clients get JSON from the callback instead of the redirect into the UI', async () => {
     const browser = await h.signIn('carol');
     const page = await browser.visit(`${h.appUrl}/api/github/install`, {

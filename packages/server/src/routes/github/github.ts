@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { appendAudit } from '../../db/audit.ts';
 import { deleteGithubLink, findGithubLink, type GithubLink } from '../../db/github-links.ts';
-import { BadRequestError, NotFoundError } from '../../errors.ts';
+import { AppError, BadRequestError, NotFoundError } from '../../errors.ts';
 import { requireGithub } from '../../github/github-services.ts';
 import { signInstallState, verifyInstallState } from '../../github/install-state.ts';
 import { linkGithubAccount } from '../../github/link-account.ts';
@@ -61,20 +61,29 @@ export async function githubLinkRoutes(app: FastifyInstance, ctx: AppContext): P
       },
     },
     async (request, reply) => {
-      const github = requireGithub(ctx);
-      const user = signedInUser(request);
-      const { code, installation_id: installationId, state } = request.query;
-      verifyInstallState(ctx.keys.sessionSecret, state, user.id);
-      if (!code) {
-        throw new BadRequestError(
-          'GitHub sent no authorization code; the App must have "Request user authorization (OAuth) during installation" enabled.',
-          undefined,
-          'github_code_missing',
-        );
+      const wantsJson = String(request.headers.accept ?? '').includes('application/json');
+      try {
+        const github = requireGithub(ctx);
+        const user = signedInUser(request);
+        const { code, installation_id: installationId, state } = request.query;
+        verifyInstallState(ctx.keys.sessionSecret, state, user.id);
+        if (!code) {
+          throw new BadRequestError(
+            'GitHub sent no authorization code; the App must have "Request user authorization (OAuth) during installation" enabled.',
+            undefined,
+            'github_code_missing',
+          );
+        }
+        const link = await linkGithubAccount(ctx, github, user, { code, installationId });
+        if (wantsJson) return present(link);
+        return reply.redirect('/?github=linked', 302);
+      } catch (err) {
+        // A person arrives here in a browser: send them back to the UI with the reason instead of raw JSON.
+        const browser = String(request.headers.accept ?? '').includes('text/html');
+        if (wantsJson || !browser || !(err instanceof AppError)) throw err;
+        const back = new URLSearchParams({ github: 'error', code: err.code, message: err.message });
+        return reply.redirect(`/?${back}`, 302);
       }
-      const link = await linkGithubAccount(ctx, github, user, { code, installationId });
-      if (String(request.headers.accept ?? '').includes('application/json')) return present(link);
-      return reply.redirect('/?github=linked', 302);
     },
   );
 
