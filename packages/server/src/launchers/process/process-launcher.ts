@@ -11,6 +11,8 @@ export interface ProcessLauncherOptions {
   command?: { file: string; args: string[]; cwd: string };
   /** Finished sessions' work directories kept for inspection; older ones are removed. */
   keepFinished?: number;
+  /** How often a runner killed by a signal (not by cancel) is started again; default 2. */
+  maxRestarts?: number;
   logger: Logger;
 }
 
@@ -25,6 +27,8 @@ export class ProcessLauncher implements RunnerLauncher {
   private readonly children = new Map<string, ChildProcess>();
   private readonly listeners: ((exit: RunnerExit) => void)[] = [];
   private readonly finished: string[] = [];
+  /** Sessions being stopped on purpose: their runner is not restarted. */
+  private readonly stopping = new Set<string>();
 
   constructor(private readonly opts: ProcessLauncherOptions) {
     fs.mkdirSync(opts.runsDir, { recursive: true, mode: 0o700 });
@@ -41,6 +45,28 @@ export class ProcessLauncher implements RunnerLauncher {
     fs.writeFileSync(tokenFile, spec.secrets.runnerToken, { mode: 0o600 });
     fs.writeFileSync(credentialsFile, spec.secrets.gitCredentials, { mode: 0o600 });
 
+    const deadline = setTimeout(() => void this.cancel(spec.sessionId), spec.timeoutMs + 30_000);
+    deadline.unref();
+    const finish = (exit: RunnerExit) => {
+      clearTimeout(deadline);
+      this.stopping.delete(spec.sessionId);
+      fs.rmSync(secretsDir, { recursive: true, force: true });
+      this.rememberFinished(dir);
+      for (const l of this.listeners) l(exit);
+    };
+    await this.spawnRunner(spec, { workDir, tokenFile, credentialsFile }, this.opts.maxRestarts ?? 2, finish);
+  }
+
+  /**
+   * Starts the runner; a runner that dies from a signal nobody here sent (OOM killer, a stray kill -9) is
+   * started again on the same work directory, where its durable outbox resends what was not acknowledged.
+   */
+  private async spawnRunner(
+    spec: LaunchSpec,
+    files: { workDir: string; tokenFile: string; credentialsFile: string },
+    restartsLeft: number,
+    finish: (exit: RunnerExit) => void,
+  ): Promise<void> {
     const command = this.opts.command ?? {
       file: process.execPath,
       args: ['--import', 'tsx', path.join(repoRoot, 'packages/runner/src/main.ts')],
@@ -52,11 +78,11 @@ export class ProcessLauncher implements RunnerLauncher {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: workDir,
+        HOME: files.workDir,
         ...spec.env,
-        RFE_WORK_DIR: workDir,
-        RFE_RUNNER_TOKEN_FILE: tokenFile,
-        RFE_GIT_CREDENTIALS_FILE: credentialsFile,
+        RFE_WORK_DIR: files.workDir,
+        RFE_RUNNER_TOKEN_FILE: files.tokenFile,
+        RFE_GIT_CREDENTIALS_FILE: files.credentialsFile,
         RFE_TIMEOUT_MS: String(spec.timeoutMs),
       },
     });
@@ -64,19 +90,20 @@ export class ProcessLauncher implements RunnerLauncher {
     const log = this.opts.logger.child({ session: spec.sessionId, component: 'runner' });
     child.stdout?.on('data', (b: Buffer) => log.debug(b.toString('utf8').trimEnd()));
     child.stderr?.on('data', (b: Buffer) => log.debug(b.toString('utf8').trimEnd()));
-    const deadline = setTimeout(() => void this.cancel(spec.sessionId), spec.timeoutMs + 30_000);
-    deadline.unref();
     child.once('exit', (code, signal) => {
-      clearTimeout(deadline);
       this.children.delete(spec.sessionId);
-      fs.rmSync(secretsDir, { recursive: true, force: true });
-      this.rememberFinished(dir);
-      const exit: RunnerExit = {
+      if (signal && !this.stopping.has(spec.sessionId) && restartsLeft > 0) {
+        log.warn({ signal }, 'runner died unexpectedly; starting it again on its work directory');
+        void this.spawnRunner(spec, files, restartsLeft - 1, finish).catch((err: Error) =>
+          finish({ sessionId: spec.sessionId, exitCode: null, reason: err.message }),
+        );
+        return;
+      }
+      finish({
         sessionId: spec.sessionId,
         exitCode: code,
         ...(signal ? { reason: `killed by ${signal}` } : {}),
-      };
-      for (const l of this.listeners) l(exit);
+      });
     });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', () => resolve());
@@ -84,9 +111,15 @@ export class ProcessLauncher implements RunnerLauncher {
     });
   }
 
+  /** The runner's process id (tests use it to kill the runner like the OOM killer would). */
+  pidOf(sessionId: string): number | undefined {
+    return this.children.get(sessionId)?.pid;
+  }
+
   async cancel(sessionId: string, graceMs = 3000): Promise<void> {
     const child = this.children.get(sessionId);
     if (!child?.pid) return;
+    this.stopping.add(sessionId);
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     signalGroup(child.pid, 'SIGTERM');
     const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), graceMs);
