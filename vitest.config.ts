@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'e2e/**/*.test.ts'],
     pool: 'forks',
+    globalSetup: ['packages/server/test/leak-scan.global.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: true,

@@ -8,6 +8,7 @@ import { type Config, loadConfig } from '../../src/config/config.ts';
 import { type AppContext, createContext } from '../../src/context.ts';
 import { createApiToken, findUserBySubject } from '../../src/db/users.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { evidenceDir, keepEvidence, recordResponses } from './leak-evidence.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -26,10 +27,18 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-test-'));
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env }, { dataDir, port: 0, ...overrides });
+  const evidence = evidenceDir();
+  const logFile = evidence ? path.join(evidence, `${path.basename(dataDir)}.log`) : undefined;
   const ctx = await createContext(config, {
-    logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger:
+      opts.logger ??
+      (logFile
+        ? // Everything the platform logs goes to the evidence directory, scanned for tokens after the suite.
+          createLogger('debug', fs.createWriteStream(logFile))
+        : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')),
   });
   const app = await buildApp(ctx);
+  if (evidence) recordResponses(app, path.join(evidence, `${path.basename(dataDir)}.responses`));
   await app.ready();
   const tokens = new Map<string, string>();
   return {
@@ -49,6 +58,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await ctx.close();
+      keepEvidence(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
