@@ -13,7 +13,8 @@ export type { MessagingSettings } from './settings.ts';
  * start-up), logs in each project's store, runner messages handed to the session manager.
  */
 export async function createMessagingHub(
-  ctx: Pick<AppContext, 'config' | 'db' | 'logger' | 'metrics' | 'projectStores'> & Partial<Pick<AppContext, 'sessions'>>,
+  ctx: Pick<AppContext, 'config' | 'db' | 'logger' | 'metrics' | 'projectStores'> &
+    Partial<Pick<AppContext, 'sessions'>>,
   overrides: Partial<MessagingSettings> = {},
   options: { wrapStore?: (store: ObjectStore) => ObjectStore; redisUrl?: string } = {},
 ): Promise<MessagingHub> {

@@ -32,6 +32,8 @@ export interface LiveSessionDeps {
   fanOut: FanOut;
   policy: WritePolicy;
   limiter: Limiter;
+  /** Chunk write slots shared by all sessions. */
+  writeSlots: Limiter;
   logger: Logger;
   onIndexWritten: (file: LogIndexFile) => void;
   onFailed: (session: LiveSession, error: Error) => void;
@@ -79,16 +81,23 @@ export class LiveSession {
       recent.remember(idOfLine(line), seq);
     }
     const session = new LiveSession(sessionId, log, delivery, deps);
-    session.sequencer = new Sequencer(sessionId, log, recent, settings, {
-      onPersisted: (batch) => session.#onPersisted(batch),
-      onFlushed: (seconds, count, bytes) => {
-        metrics.flushSeconds.observe(seconds);
-        metrics.persisted.inc(count);
-        metrics.persistedBytes.inc(bytes);
+    session.sequencer = new Sequencer(
+      sessionId,
+      log,
+      recent,
+      settings,
+      {
+        onPersisted: (batch) => session.#onPersisted(batch),
+        onFlushed: (seconds, count, bytes) => {
+          metrics.flushSeconds.observe(seconds);
+          metrics.persisted.inc(count);
+          metrics.persistedBytes.inc(bytes);
+        },
+        onDuplicate: () => metrics.duplicatesDropped.inc(),
+        onFailed: (error) => session.#onFailed(error),
       },
-      onDuplicate: () => metrics.duplicatesDropped.inc(),
-      onFailed: (error) => session.#onFailed(error),
-    });
+      deps.writeSlots,
+    );
     return session;
   }
 
@@ -125,7 +134,7 @@ export class LiveSession {
    * (another instance does): reload the stored log so the message can be read.
    */
   async catchUpTo(seq: number): Promise<void> {
-    if (seq <= this.log.lastSeq || this.sequencer.wasWritten) return;
+    if (seq <= this.log.lastSeq || this.log.writing) return;
     this.#refreshing ??= this.log.refresh().finally(() => {
       this.#refreshing = null;
     });
@@ -146,10 +155,13 @@ export class LiveSession {
     return this.#users.size > 0 ? 0 : now - this.#idleSince;
   }
 
-  /** Stores what is queued, compacts every chunk into segments and stops; the session may reopen later. */
+  /**
+   * Stores what is queued, then compacts every chunk into segments if this process wrote the log (a
+   * process that only read it leaves compaction to the writer), and stops; the session may reopen later.
+   */
   async unload(seal: boolean): Promise<void> {
     await this.sequencer.idle();
-    if (seal && this.log.lastSeq > 0) await this.log.seal();
+    if (seal && this.log.writing) await this.log.seal();
     await this.log.close();
   }
 
@@ -177,7 +189,10 @@ export class LiveSession {
   }
 
   #onFailed(error: Error): void {
-    this.deps.logger.error({ err: error, sessionId: this.sessionId }, 'session log failed; reloading it from storage');
+    this.deps.logger.error(
+      { err: error, sessionId: this.sessionId },
+      'session log failed; reloading it from storage',
+    );
     this.deps.onFailed(this, error);
     // Clients reconnect by themselves and land on a freshly recovered session.
     for (const user of [...this.#users]) user.close(1011, 'session log unavailable');

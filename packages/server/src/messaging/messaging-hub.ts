@@ -6,11 +6,11 @@ import type { ProjectsTable, SessionsTable } from '../db/schema.ts';
 import { upsertMessageLogSummary } from '../db/sessions.ts';
 import { type ObjectStore, scopedStore } from '../storage/index.ts';
 import type { FanOut } from './fan-out/fan-out.ts';
+import { LiveSession, type LiveSessionDeps } from './live-session.ts';
 import type { WritePolicy } from './log/durable-write.ts';
 import { sessionLogPrefix } from './log/layout.ts';
 import { Limiter } from './log/limiter.ts';
 import type { LogIndexFile } from './log/log-index.ts';
-import { LiveSession, type LiveSessionDeps } from './live-session.ts';
 import { type MessagingMetrics, messagingMetrics } from './metrics.ts';
 import type { MessagingSettings } from './settings.ts';
 
@@ -41,6 +41,7 @@ export class MessagingHub {
   readonly #opening = new Map<string, Promise<LiveSession>>();
   readonly #unloading = new Map<string, Promise<void>>();
   readonly #limiter: Limiter;
+  readonly #writeSlots: Limiter;
   readonly #policy: WritePolicy;
   readonly #sweeper: ReturnType<typeof setInterval>;
   #stopped = false;
@@ -52,6 +53,7 @@ export class MessagingHub {
     this.fanOut = deps.fanOut;
     this.metrics = messagingMetrics(deps.registry);
     this.#limiter = new Limiter(deps.settings.compactionConcurrency);
+    this.#writeSlots = new Limiter(deps.settings.maxChunkWritesInFlight);
     this.#policy = {
       baseMs: deps.settings.retryBaseMs,
       maxMs: deps.settings.retryMaxMs,
@@ -69,7 +71,10 @@ export class MessagingHub {
   }
 
   /** The live state of a session, loading it from storage on first use. */
-  async open(session: Pick<SessionsTable, 'id' | 'workspace_id'>, project: ProjectsTable): Promise<LiveSession> {
+  async open(
+    session: Pick<SessionsTable, 'id' | 'workspace_id'>,
+    project: ProjectsTable,
+  ): Promise<LiveSession> {
     const loaded = this.#sessions.get(session.id);
     if (loaded) return loaded;
     let opening = this.#opening.get(session.id);
@@ -88,8 +93,9 @@ export class MessagingHub {
     await session.log.seal();
   }
 
+  /** Sessions in memory, including those still being sealed on their way out. */
   get loadedSessions(): number {
-    return this.#sessions.size;
+    return this.#sessions.size + this.#unloading.size;
   }
 
   /** Stores what is queued and the indexes, then stops (storage retries end after a deadline). */
@@ -106,10 +112,16 @@ export class MessagingHub {
     await this.fanOut.close();
   }
 
-  async #load(session: Pick<SessionsTable, 'id' | 'workspace_id'>, project: ProjectsTable): Promise<LiveSession> {
+  async #load(
+    session: Pick<SessionsTable, 'id' | 'workspace_id'>,
+    project: ProjectsTable,
+  ): Promise<LiveSession> {
     // The previous incarnation must have stored everything before a new one recovers from storage.
     await this.#unloading.get(session.id);
-    const store = scopedStore(this.#deps.storeFor(project), sessionLogPrefix(session.workspace_id, session.id));
+    const store = scopedStore(
+      this.#deps.storeFor(project),
+      sessionLogPrefix(session.workspace_id, session.id),
+    );
     const location = sessionLogPrefix(session.workspace_id, session.id);
     const deps: LiveSessionDeps = {
       settings: this.settings,
@@ -117,6 +129,7 @@ export class MessagingHub {
       fanOut: this.fanOut,
       policy: this.#policy,
       limiter: this.#limiter,
+      writeSlots: this.#writeSlots,
       logger: this.#deps.logger,
       onIndexWritten: (file) => this.#recordSummary(session.id, location, file),
       onRunnerMessages: (id, messages) => this.#deps.onRunnerMessages?.(id, messages),
@@ -137,7 +150,9 @@ export class MessagingHub {
       last_seq: file.lastSeq,
       segments: file.segments.length,
       last_updated: file.lastUpdated,
-    }).catch((err: unknown) => this.#deps.logger.warn({ err, sessionId }, 'could not update the message log summary'));
+    }).catch((err: unknown) =>
+      this.#deps.logger.warn({ err, sessionId }, 'could not update the message log summary'),
+    );
   }
 
   #unloadIdle(): void {

@@ -17,7 +17,11 @@ function createMessagingMetrics(registry: Registry) {
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    persisted: new Counter({ name: 'rfe_messages_persisted_total', help: 'Messages stored in session logs', registers }),
+    persisted: new Counter({
+      name: 'rfe_messages_persisted_total',
+      help: 'Messages stored in session logs',
+      registers,
+    }),
     persistedBytes: new Counter({
       name: 'rfe_message_bytes_persisted_total',
       help: 'Bytes of JSON Lines stored in session logs (chunks, before compaction)',
@@ -41,8 +45,16 @@ function createMessagingMetrics(registry: Registry) {
       help: 'Failed message-log storage calls that were retried',
       registers,
     }),
-    connectedRunners: new Gauge({ name: 'rfe_messaging_connected_runners', help: 'Runner channels open now', registers }),
-    connectedClients: new Gauge({ name: 'rfe_messaging_connected_clients', help: 'UI streams open now', registers }),
+    connectedRunners: new Gauge({
+      name: 'rfe_messaging_connected_runners',
+      help: 'Runner channels open now',
+      registers,
+    }),
+    connectedClients: new Gauge({
+      name: 'rfe_messaging_connected_clients',
+      help: 'UI streams open now',
+      registers,
+    }),
     resumes: new Counter({
       name: 'rfe_messaging_resumes_total',
       help: 'UI streams opened with a resume cursor (after > 0)',

@@ -57,7 +57,8 @@ export class RunnerDelivery {
       if (found) inputs.set(found.seq, found.line);
     }
     for (const { seq, line } of tail) {
-      if (seq > delivery.#ackedSeq && isInputType((JSON.parse(line) as { type: string }).type)) inputs.set(seq, line);
+      if (seq > delivery.#ackedSeq && isInputType((JSON.parse(line) as { type: string }).type))
+        inputs.set(seq, line);
     }
     for (const seq of [...inputs.keys()].sort((a, b) => a - b)) delivery.#pending.set(seq, inputs.get(seq)!);
     return delivery;

@@ -1,17 +1,20 @@
 import type { Envelope } from '@rfe/protocol';
-import { encodeRun } from './log/jsonl.ts';
+import { type EncodedRun, encodeRun } from './log/jsonl.ts';
+import type { Limiter } from './log/limiter.ts';
 import type { MessageLog } from './log/message-log.ts';
 import type { RecentIds } from './recent-ids.ts';
 
 export interface SequencerSettings {
   /** A chunk is written as soon as this many messages wait… */
   flushMessages: number;
-  /** …or this many bytes… */
+  /** …or this many bytes (also the most one chunk takes, above one message)… */
   flushBytes: number;
   /** …otherwise at most one chunk per this many ms: a lone message goes out at once, a burst is batched. */
   flushIntervalMs: number;
   /** Above this many bytes not yet stored, producers are paused (see `congested`). */
   maxPendingBytes: number;
+  /** Chunk writes in flight at once: storage latency is paid once per pipeline, not once per chunk. */
+  maxChunksInFlight: number;
 }
 
 /** Messages just persisted, in seq order: what is acknowledged and fanned out. */
@@ -36,6 +39,14 @@ interface Pending {
   callbacks: SubmitCallback[];
 }
 
+interface ChunkInFlight {
+  batch: Pending[];
+  run: EncodedRun;
+  bytes: number;
+  started: number;
+  stored: boolean;
+}
+
 export interface SequencerHooks {
   onPersisted(batch: PersistedBatch): void;
   onFlushed(seconds: number, messages: number, bytes: number): void;
@@ -47,8 +58,9 @@ export const preciseNow = (): number => performance.timeOrigin + performance.now
 
 /**
  * The single writer of one session's log. Assigns seqs in arrival order, drops messages whose id it has
- * already seen, writes batches as chunks one at a time (so the stored log has no gap: chunk n+1 is only
- * written once chunk n is), and only then acknowledges the producers and hands the batch on for fan-out.
+ * already seen, and writes batches as chunks — a few in flight at once — but commits them strictly in
+ * order: a chunk is acknowledged to its producers and handed on for fan-out only once it and every
+ * chunk before it are stored, so nobody ever sees a gap.
  */
 export class Sequencer {
   readonly #queue: Pending[] = [];
@@ -56,12 +68,11 @@ export class Sequencer {
   #queuedBytes = 0;
   #inFlightBytes = 0;
   #nextSeq: number;
-  #flushing = false;
+  readonly #inFlight: ChunkInFlight[] = [];
   #scheduled = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
   #failed: Error | null = null;
-  #wasWritten = false;
   readonly #uncongestedWaiters: (() => void)[] = [];
   readonly #idleWaiters: (() => void)[] = [];
 
@@ -71,13 +82,10 @@ export class Sequencer {
     private readonly recent: RecentIds,
     private readonly settings: SequencerSettings,
     private readonly hooks: SequencerHooks,
+    /** Shared by every session of the process (MessagingSettings.maxChunkWritesInFlight). */
+    private readonly writeSlots: Limiter,
   ) {
     this.#nextSeq = log.lastSeq + 1;
-  }
-
-  /** True once this process has appended to the log (it is the session's writer). */
-  get wasWritten(): boolean {
-    return this.#wasWritten;
   }
 
   /** Too much is waiting for storage: stop reading from producers until `whenUncongested`. */
@@ -131,7 +139,7 @@ export class Sequencer {
 
   /** Resolves when everything submitted so far is stored (or failed). */
   idle(): Promise<void> {
-    if (!this.#flushing && this.#queue.length === 0) return Promise.resolve();
+    if (this.#inFlight.length === 0 && this.#queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -140,62 +148,81 @@ export class Sequencer {
   }
 
   #schedule(): void {
-    if (this.#flushing || this.#scheduled || this.#queue.length === 0 || this.#failed) return;
+    if (this.#scheduled || this.#queue.length === 0 || this.#failed) return;
+    if (this.#inFlight.length >= this.settings.maxChunksInFlight) return; // a completion reschedules
     this.#scheduled = true;
     const wait = this.#isFull() ? 0 : this.#lastFlushAt + this.settings.flushIntervalMs - performance.now();
     // setImmediate even when due: frames that arrived in the same read join this chunk.
-    if (wait <= 0) setImmediate(() => void this.#flush());
-    else this.#timer = setTimeout(() => void this.#flush(), wait);
+    if (wait <= 0) setImmediate(() => this.#requestWriteSlot());
+    else this.#timer = setTimeout(() => this.#requestWriteSlot(), wait);
   }
 
-  async #flush(): Promise<void> {
-    this.#scheduled = false;
+  /**
+   * Chunk writes of all sessions share a few slots. The batch is taken when the slot is granted, so
+   * under load a session's chunk holds everything that arrived while it waited: fewer, larger writes
+   * (group commit) instead of a long queue of one-message writes.
+   */
+  #requestWriteSlot(): void {
     this.#timer = undefined;
-    if (this.#flushing || this.#queue.length === 0 || this.#failed) return;
-    this.#flushing = true;
+    void this.writeSlots.run(() => this.#writeChunk());
+  }
+
+  #writeChunk(): Promise<void> {
+    this.#scheduled = false;
+    if (this.#queue.length === 0 || this.#failed) return Promise.resolve();
     this.#lastFlushAt = performance.now();
     const batch = this.#takeBatch();
     const bytes = batch.reduce((sum, p) => sum + p.line.length + 1, 0);
     this.#queuedBytes -= bytes;
     this.#inFlightBytes += bytes;
-    const started = performance.now();
-    try {
-      await this.log.appendBatch(
-        encodeRun(
-          batch.map((p) => p.line),
-          batch[0].seq,
-        ),
-      );
-    } catch (error) {
-      this.#fail(error instanceof Error ? error : new Error(String(error)), batch);
-      return;
+    const run = encodeRun(
+      batch.map((p) => p.line),
+      batch[0].seq,
+    );
+    const chunk: ChunkInFlight = { batch, run, bytes, started: performance.now(), stored: false };
+    this.#inFlight.push(chunk);
+    const written = this.log.writeChunk(run).then(
+      () => {
+        chunk.stored = true;
+        this.#commitStored();
+      },
+      (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
+    );
+    this.#schedule();
+    return written;
+  }
+
+  /** Commits stored chunks from the front: in seq order, never past one still being written. */
+  #commitStored(): void {
+    while (this.#inFlight[0]?.stored && !this.#failed) {
+      const { batch, run, bytes, started } = this.#inFlight.shift()!;
+      this.log.commitChunk(run);
+      this.hooks.onFlushed((performance.now() - started) / 1000, batch.length, bytes);
+      this.#inFlightBytes -= bytes;
+      for (const p of batch) {
+        this.recent.remember(p.message.id, p.seq);
+        this.#pendingById.delete(p.message.id);
+      }
+      for (const p of batch) for (const callback of p.callbacks) callback(null, p.seq, false);
+      this.hooks.onPersisted({
+        sessionId: this.sessionId,
+        first: run.first,
+        last: run.last,
+        lines: batch.map((p) => p.line),
+        messages: batch.map((p) => p.message),
+        persistedAt: preciseNow(),
+      });
     }
-    this.#wasWritten = true;
-    this.hooks.onFlushed((performance.now() - started) / 1000, batch.length, bytes);
-    this.#inFlightBytes -= bytes;
-    for (const p of batch) {
-      this.recent.remember(p.message.id, p.seq);
-      this.#pendingById.delete(p.message.id);
-    }
-    for (const p of batch) for (const callback of p.callbacks) callback(null, p.seq, false);
-    this.hooks.onPersisted({
-      sessionId: this.sessionId,
-      first: batch[0].seq,
-      last: batch[batch.length - 1].seq,
-      lines: batch.map((p) => p.line),
-      messages: batch.map((p) => p.message),
-      persistedAt: preciseNow(),
-    });
-    this.#flushing = false;
     if (!this.congested) for (const wake of this.#uncongestedWaiters.splice(0)) wake();
-    if (this.#queue.length === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+    if (this.#queue.length === 0 && this.#inFlight.length === 0)
+      for (const wake of this.#idleWaiters.splice(0)) wake();
     this.#schedule();
   }
 
   #takeBatch(): Pending[] {
     let count = 0;
     let bytes = 0;
-    while (count < this.#queue.length && count < this.settings.flushMessages) {
+    while (count < this.#queue.length) {
       const size = this.#queue[count].line.length + 1;
       if (count > 0 && bytes + size > this.settings.flushBytes) break;
       bytes += size;
@@ -205,13 +232,14 @@ export class Sequencer {
   }
 
   /** Storage refused for good (closing, or another writer): nothing more is accepted by this sequencer. */
-  #fail(error: Error, batch: Pending[]): void {
+  #fail(error: Error): void {
+    if (this.#failed) return;
     this.#failed = error;
-    const all = [...batch, ...this.#queue.splice(0)];
+    clearTimeout(this.#timer);
+    const all = [...this.#inFlight.splice(0).flatMap((c) => c.batch), ...this.#queue.splice(0)];
     this.#pendingById.clear();
     this.#queuedBytes = 0;
     this.#inFlightBytes = 0;
-    this.#flushing = false;
     for (const p of all) for (const callback of p.callbacks) callback(error, 0, false);
     for (const wake of this.#uncongestedWaiters.splice(0)) wake();
     for (const wake of this.#idleWaiters.splice(0)) wake();

@@ -13,6 +13,10 @@ export interface MessagingSettings {
   flushIntervalMs: number;
   /** Per session: producers are paused while more than this waits for storage. */
   maxPendingBytes: number;
+  /** Per session: chunk writes in flight at once (committed in order). */
+  maxChunksInFlight: number;
+  /** Per process: chunk writes in flight at once over all sessions; the rest wait and batch up. */
+  maxChunkWritesInFlight: number;
   /** Duplicate detection window (messages), and how much log tail is read to rebuild it after a restart. */
   recentIds: number;
   recentIdsRebuildBytes: number;
@@ -41,6 +45,8 @@ export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
   flushBytes: 256 * 1024,
   flushIntervalMs: 5,
   maxPendingBytes: 8 * 1024 * 1024,
+  maxChunksInFlight: 4,
+  maxChunkWritesInFlight: 16,
   recentIds: 10_000,
   recentIdsRebuildBytes: 16 * 1024 * 1024,
   indexDebounceMs: 1000,
@@ -56,7 +62,10 @@ export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
   retryMaxMs: 2000,
 };
 
-export function messagingSettings(config: Config, overrides: Partial<MessagingSettings> = {}): MessagingSettings {
+export function messagingSettings(
+  config: Config,
+  overrides: Partial<MessagingSettings> = {},
+): MessagingSettings {
   return {
     ...DEFAULT_MESSAGING_SETTINGS,
     maxFrameBytes: config.messageMaxFrameBytes,

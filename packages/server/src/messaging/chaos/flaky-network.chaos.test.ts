@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { expectExactlySent, readLogOverHttp, sendMany } from '../test-support/chaos.ts';
-import { runnerChannel, uiChannel, waitFor } from '../test-support/clients.ts';
+import { expectExactlySent, readLogOverHttp, sendMany, trackAcks } from '../test-support/chaos.ts';
+import { runnerChannel, uiChannel } from '../test-support/clients.ts';
 import { createSessionFixture, listen, type SessionFixture } from '../test-support/session-fixture.ts';
 import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.ts';
 
@@ -29,11 +29,11 @@ describe('chaos: a network that cuts connections at random', () => {
     const direct = uiChannel(f.streamUrl, f.sessionId, bob);
     const flaky = uiChannel(viaProxy(f.streamUrl), f.sessionId, bob);
     const runner = runnerChannel(viaProxy(f.runnerUrl), f.sessionId, f.runnerToken, { heartbeatMs: 500 });
-    proxy.cutRandomly(50, 400);
+    proxy.cutRandomly(100, 600);
 
-    const ids = await sendMany(runner, MESSAGES, 'flaky');
-    await waitFor(() => runner.status === 'open', 10_000);
-    await Promise.race([runner.drained(), new Promise((_, reject) => setTimeout(() => reject(new Error('not drained')), 90_000))]);
+    const acks = trackAcks(runner);
+    const ids = await sendMany(runner, MESSAGES, 'flaky', 4000);
+    await acks.all(ids, 120_000);
     await Promise.all([direct.until(MESSAGES, 60_000), flaky.until(MESSAGES, 60_000)]);
     const cuts = proxy.cuts;
     await proxy.close();
@@ -43,5 +43,5 @@ describe('chaos: a network that cuts connections at random', () => {
     expectExactlySent(direct.received, ids, 'UI on a stable connection');
     expectExactlySent(flaky.received, ids, 'UI behind the flaky proxy');
     await Promise.all([direct.channel.close(), flaky.channel.close(), runner.close()]);
-  });
+  }, 180_000);
 });

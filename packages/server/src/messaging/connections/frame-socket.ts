@@ -30,6 +30,7 @@ export class FrameSocket {
   #helloDone = false;
   #helloStarted = false;
   #closed = false;
+  #corked = false;
   #alive = true;
   // Frames that arrive while the hello is being answered; handled right after it.
   readonly #early: { data: unknown; isBinary: boolean }[] = [];
@@ -67,7 +68,30 @@ export class FrameSocket {
   }
 
   sendText(text: string): void {
-    if (this.open) this.ws.send(text);
+    if (!this.open) return;
+    this.#corkUntilNextTick();
+    this.ws.send(text);
+  }
+
+  /** An ack as text: ids are validated UUIDs, so no escaping is needed and no serialiser runs. */
+  sendAck(id: string, seq: number): void {
+    this.sendText(`{"op":"ack","id":"${id}","seq":${seq}}`);
+  }
+
+  /**
+   * Frames sent in one tick (a batch of acks, a batch of messages) leave in one write instead of one
+   * system call each.
+   */
+  #corkUntilNextTick(): void {
+    if (this.#corked) return;
+    const raw = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (!raw) return;
+    this.#corked = true;
+    raw.cork();
+    process.nextTick(() => {
+      this.#corked = false;
+      raw.uncork();
+    });
   }
 
   /** A message frame from a stored line, without parsing and re-serialising it. */
@@ -111,7 +135,10 @@ export class FrameSocket {
       if (!parsed.ok || parsed.value.op !== 'hello') {
         const problem = parsed.ok ? `op: expected hello first, got ${parsed.value.op}` : parsed.error.message;
         const unsupported = !parsed.ok && parsed.error.message.startsWith('protocol:');
-        this.error(parsed.ok ? 'invalid_frame' : unsupported ? 'unsupported_protocol' : parsed.error.code, problem);
+        this.error(
+          parsed.ok ? 'invalid_frame' : unsupported ? 'unsupported_protocol' : parsed.error.code,
+          problem,
+        );
         this.close(CLOSE_CODES.badHello, 'expected hello');
         return;
       }
@@ -124,7 +151,8 @@ export class FrameSocket {
     }
     const frame = parsed.value;
     if (frame.op === 'ping') this.sendFrame({ op: 'pong' });
-    else if (frame.op === 'hello') this.error('invalid_frame', 'op: hello was already received on this connection');
+    else if (frame.op === 'hello')
+      this.error('invalid_frame', 'op: hello was already received on this connection');
     else this.options.onFrame(frame);
   }
 

@@ -78,7 +78,7 @@ export function serveRunner(ws: WebSocket, session: LiveSession, deps: RunnerCon
     metrics.runnerToServer.observe(Math.max(0, Date.now() - Date.parse(message.ts)) / 1000);
     session.submit(message, (error, seq) => {
       if (error) socket.error('storage_unavailable', 'not stored; resend it after reconnecting', message.id);
-      else socket.sendFrame({ op: 'ack', id: message.id, seq });
+      else socket.sendAck(message.id, seq);
     });
     // Storage is behind: stop reading; the runner's outbox holds the rest meanwhile.
     if (session.sequencer.congested && !paused) {

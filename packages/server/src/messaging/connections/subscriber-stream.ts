@@ -86,7 +86,8 @@ export class SubscriberStream {
   async #catchUp(): Promise<void> {
     try {
       for (;;) {
-        while (this.out.open && this.out.bufferedAmount > this.settings.resumeBelowBytes) await sleep(POLL_MS);
+        while (this.out.open && this.out.bufferedAmount > this.settings.resumeBelowBytes)
+          await sleep(POLL_MS);
         if (!this.out.open) return;
         if (this.#highestHeard > this.source.lastSeq) await this.source.catchUpTo(this.#highestHeard);
         // No await between this check and going live: a batch persisted after it arrives via onBatch.
@@ -99,7 +100,8 @@ export class SubscriberStream {
           this.settings.replayPageMessages,
           this.settings.replayPageBytes,
         );
-        if (page.length === 0) throw new Error(`no messages after ${this.#sent} although the log ends at ${this.source.lastSeq}`);
+        if (page.length === 0)
+          throw new Error(`no messages after ${this.#sent} although the log ends at ${this.source.lastSeq}`);
         for (const { seq, line } of page) {
           if (seq !== this.#sent + 1) throw new Error(`replay returned seq ${seq} after ${this.#sent}`);
           if (!this.out.open) return;

@@ -83,7 +83,7 @@ export function serveUi(ws: WebSocket, session: LiveSession, deps: UiConnectionD
     }
     try {
       const { seq } = await session.sequencer.submitAsync(message);
-      socket.sendFrame({ op: 'ack', id: message.id, seq });
+      socket.sendAck(message.id, seq);
     } catch {
       socket.error('storage_unavailable', 'not stored; resend it after reconnecting', message.id);
     }

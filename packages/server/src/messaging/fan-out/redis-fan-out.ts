@@ -32,7 +32,11 @@ export class RedisFanOut implements FanOut {
   ) {
     // No offline queue for publishing: while Redis is away, batches are dropped (subscribers elsewhere
     // catch up from storage) instead of piling up in memory.
-    this.#publisher = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.#publisher = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
     this.#subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
     for (const client of [this.#publisher, this.#subscriber]) {
       client.on('error', (err) => this.logger.warn({ err }, 'redis fan-out connection error'));

@@ -38,6 +38,8 @@ export class Compactor {
     private readonly policy: WritePolicy,
     private readonly limiter: Limiter,
     private readonly writeIndex: () => Promise<void>,
+    /** This process's writer epoch, recorded in the index before its first write. */
+    private readonly claim: () => Promise<number>,
     private readonly observe: (kind: CompactionKind, seconds: number) => void,
     private readonly onError: (error: unknown) => void,
   ) {}
@@ -56,6 +58,7 @@ export class Compactor {
   /** Every chunk into a segment; resolves when the index says so. */
   seal(): Promise<void> {
     return this.#exclusive(async () => {
+      await this.claim();
       const inputs = this.state.chunks.slice();
       if (inputs.length > 0) await this.#toSegment(inputs);
       await this.#deleteGarbage();
@@ -121,7 +124,7 @@ export class Compactor {
     const last = inputs[inputs.length - 1].last;
     const bytes = Buffer.concat(await Promise.all(inputs.map((c) => this.#bytesOf(c.key))));
     const merged: ChunkEntry = {
-      key: chunkKey(first, last),
+      key: chunkKey(first, last, await this.claim()),
       first,
       last,
       bytes: bytes.length,
@@ -190,10 +193,16 @@ export class Compactor {
     const live = new Set(this.state.chunks.map((c) => c.key));
     let cursor: string | undefined;
     do {
-      const page = await withRetry(CHUNK_PREFIX, this.policy, () => this.store.list(CHUNK_PREFIX, { cursor }), 3);
+      const page = await withRetry(
+        CHUNK_PREFIX,
+        this.policy,
+        () => this.store.list(CHUNK_PREFIX, { cursor }),
+        3,
+      );
       for (const object of page.objects) {
         const range = parseChunkKey(object.key);
-        if (range && range.last <= covered && !live.has(object.key)) await this.store.delete(object.key).catch(() => {});
+        if (range && range.last <= covered && !live.has(object.key))
+          await this.store.delete(object.key).catch(() => {});
       }
       cursor = page.nextCursor;
     } while (cursor);

@@ -55,7 +55,12 @@ export async function withRetry<T>(
  * is our own earlier attempt whose answer was lost (a timeout that still wrote, a crash before the
  * index caught up). Other bytes there mean a second writer: LogConflictError.
  */
-export function putImmutable(store: ObjectStore, key: string, bytes: Uint8Array, policy: WritePolicy): Promise<void> {
+export function putImmutable(
+  store: ObjectStore,
+  key: string,
+  bytes: Uint8Array,
+  policy: WritePolicy,
+): Promise<void> {
   return withRetry(key, policy, async () => {
     if (await store.putIfAbsent(key, bytes)) return;
     const existing = await store.get(key);
@@ -65,7 +70,12 @@ export function putImmutable(store: ObjectStore, key: string, bytes: Uint8Array,
 }
 
 /** Creates or replaces an object (index, delivery state, a segment being extended). */
-export function putReplacing(store: ObjectStore, key: string, body: Uint8Array | string, policy: WritePolicy): Promise<void> {
+export function putReplacing(
+  store: ObjectStore,
+  key: string,
+  body: Uint8Array | string,
+  policy: WritePolicy,
+): Promise<void> {
   return withRetry(key, policy, () => store.put(key, body));
 }
 

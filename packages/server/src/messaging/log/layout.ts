@@ -3,7 +3,7 @@
  * `rfe_workflows/{workspaceId}/sessions/{sessionId}/` of the project's store.
  *
  *   messages-0001.jsonl …   segments: compacted JSON Lines in seq order, rolled over at a size limit
- *   chunks/{first}-{last}.jsonl  immutable chunks written as messages arrive (and merged chunks)
+ *   chunks/{first}-{last}-e{epoch}.jsonl  immutable chunks written as messages arrive (and merged ones)
  *   index.json              seq ranges → objects and byte offsets, message count, last update
  *   delivery.json           how far the runner has acknowledged its input
  */
@@ -24,19 +24,21 @@ export function segmentKey(number: number): string {
   return `messages-${String(number).padStart(4, '0')}.jsonl`;
 }
 
-/** The key names the seq range, so recovery learns what a chunk holds from a listing alone. */
-export function chunkKey(first: number, last: number): string {
-  return `${CHUNK_PREFIX}${pad(first)}-${pad(last)}.jsonl`;
+/**
+ * The key names the seq range, so recovery learns what a chunk holds from a listing alone, and the
+ * writer epoch (see LogIndexFile.epochs), so a write of a dead writer that lands late is recognised.
+ */
+export function chunkKey(first: number, last: number, epoch: number): string {
+  return `${CHUNK_PREFIX}${pad(first)}-${pad(last)}-e${epoch}.jsonl`;
 }
 
-const CHUNK_KEY = /^chunks\/(\d+)-(\d+)\.jsonl$/;
+const CHUNK_KEY = /^chunks\/(\d+)-(\d+)-e(\d+)\.jsonl$/;
 
-export function parseChunkKey(key: string): { first: number; last: number } | null {
+export function parseChunkKey(key: string): { first: number; last: number; epoch: number } | null {
   const m = CHUNK_KEY.exec(key);
   if (!m) return null;
-  const first = Number(m[1]);
-  const last = Number(m[2]);
-  return first >= 1 && last >= first ? { first, last } : null;
+  const [first, last, epoch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return first >= 1 && last >= first ? { first, last, epoch } : null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { withFaults } from '../../storage/faulty-store.ts';
 import { scopedStore } from '../../storage/index.ts';
 import { lineFor, openLog, recording, runOf, tempStore } from '../test-support/log-fixture.ts';
 import { LogConflictError } from './durable-write.ts';
@@ -20,7 +21,11 @@ function sessionStore() {
 const seqs = (lines: { seq: number }[]) => lines.map((l) => l.seq);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
 
-async function appendMany(log: { appendBatch: (r: ReturnType<typeof runOf>) => Promise<void>; lastSeq: number }, batches: number, size: number) {
+async function appendMany(
+  log: { appendBatch: (r: ReturnType<typeof runOf>) => Promise<void>; lastSeq: number },
+  batches: number,
+  size: number,
+) {
   for (let b = 0; b < batches; b++) await log.appendBatch(runOf(log.lastSeq + 1, size));
 }
 
@@ -32,8 +37,9 @@ describe('MessageLog', () => {
     await log.appendBatch(runOf(4, 2));
     const keys = (await store.list('rfe_workflows/')).objects.map((o) => o.key);
     expect(keys).toEqual([
-      'rfe_workflows/w1/sessions/s1/chunks/000000000001-000000000003.jsonl',
-      'rfe_workflows/w1/sessions/s1/chunks/000000000004-000000000005.jsonl',
+      'rfe_workflows/w1/sessions/s1/chunks/000000000001-000000000003-e1.jsonl',
+      'rfe_workflows/w1/sessions/s1/chunks/000000000004-000000000005-e1.jsonl',
+      'rfe_workflows/w1/sessions/s1/index.json', // written first: it records the writer epoch
     ]);
     expect(seqs(await log.readPage(0, 100))).toEqual([1, 2, 3, 4, 5]);
     expect(seqs(await log.readPage(2, 2))).toEqual([3, 4]);
@@ -55,13 +61,17 @@ describe('MessageLog', () => {
     await appendMany(log, 60, 10); // 600 messages of ~190 bytes: ~114 kB, about three segments
     await log.close();
     const keys = (await store.list('rfe_workflows/')).objects.map((o) => o.key.split('/').slice(4).join('/'));
-    expect(keys.filter((k) => k.startsWith('messages-'))).toEqual(['messages-0001.jsonl', 'messages-0002.jsonl']);
+    expect(keys.filter((k) => k.startsWith('messages-'))).toEqual([
+      'messages-0001.jsonl',
+      'messages-0002.jsonl',
+    ]);
     expect(keys.filter((k) => k.startsWith('chunks/')).length).toBeLessThan(12);
     const index = parseIndex(await session.get(INDEX_KEY));
     expect(index.lastSeq).toBe(600);
     expect(index.segments.map((s) => s.bytes >= 40_000)).toEqual([true, true]);
     expect(seqs(await log.readPage(0, 1000))).toEqual(range(1, 600));
-    for (const after of [0, 199, 211, 388, 590]) expect(seqs(await log.readPage(after, 7))).toEqual(range(after + 1, after + 7).filter((s) => s <= 600));
+    for (const after of [0, 199, 211, 388, 590])
+      expect(seqs(await log.readPage(after, 7))).toEqual(range(after + 1, after + 7).filter((s) => s <= 600));
   });
 
   it('reads a page from the middle of a long log with one ranged GET, never listing or reading it whole', async () => {
@@ -104,9 +114,11 @@ describe('MessageLog', () => {
     await appendMany(first.log, 4, 5);
     // A merge of 1‥20 that was written but never recorded in the index, as after a crash.
     const merged = Buffer.concat(
-      await Promise.all([1, 6, 11, 16].map(async (f) => Buffer.from((await session.get(chunkKey(f, f + 4)))!))),
+      await Promise.all(
+        [1, 6, 11, 16].map(async (f) => Buffer.from((await session.get(chunkKey(f, f + 4, 1)))!)),
+      ),
     );
-    await session.putIfAbsent(chunkKey(1, 20), merged);
+    await session.putIfAbsent(chunkKey(1, 20, 1), merged);
     const { log } = await openLog(session);
     expect(log.lastSeq).toBe(20);
     expect(seqs(await log.readPage(0, 100))).toEqual(range(1, 20));
@@ -119,14 +131,47 @@ describe('MessageLog', () => {
 
   it('a write whose answer was lost counts as written; other bytes under the key mean a second writer', async () => {
     const { session } = sessionStore();
-    const run = runOf(1, 3);
-    await session.putIfAbsent(chunkKey(1, 3), run.bytes); // our earlier attempt landed
-    const { log: a } = await openLog(session, { indexDebounceMs: 60_000 });
-    expect(a.lastSeq).toBe(3); // recovered it
+    let calls = 0;
+    // The first chunk write times out after it was applied (the answer is lost); later calls succeed.
+    const flaky = withFaults(session, {
+      failRate: 0,
+      timeoutRate: 0.5,
+      timeoutMs: 1,
+      operations: ['putIfAbsent'],
+      rng: () => (calls++ === 0 ? 0.1 : 0.9),
+    });
+    const { log: a } = await openLog(flaky);
+    await a.appendBatch(runOf(1, 3));
+    expect(flaky.injected.timeouts).toBe(1);
+    expect(seqs(await a.readPage(0, 10))).toEqual([1, 2, 3]);
+
     const other = sessionStore();
+    await other.session.putIfAbsent(
+      chunkKey(1, 2, 1),
+      encodeRun([lineFor(1, 'elsewhere'), lineFor(2)], 1).bytes,
+    );
     const { log: b } = await openLog(other.session);
-    await other.session.putIfAbsent(chunkKey(1, 2), encodeRun([lineFor(1, 'elsewhere'), lineFor(2)], 1).bytes);
     await expect(b.appendBatch(runOf(1, 2))).rejects.toBeInstanceOf(LogConflictError);
+  });
+
+  it('ignores a chunk that a dead writer stored after its successor took over', async () => {
+    const { session } = sessionStore();
+    const dead = await openLog(session, { indexDebounceMs: 60_000 });
+    await dead.log.appendBatch(runOf(1, 5)); // epoch 1
+    const next = await openLog(session);
+    await next.log.appendBatch(runOf(6, 2)); // epoch 2 owns seq 6 onwards
+    // The dead writer's pipelined write of 6‥9 lands only now.
+    await session.putIfAbsent(
+      chunkKey(6, 9, 1),
+      encodeRun(
+        [6, 7, 8, 9].map((n) => lineFor(n, 'late')),
+        6,
+      ).bytes,
+    );
+    const { log } = await openLog(session);
+    expect(log.lastSeq).toBe(7);
+    const page = await log.readPage(5, 10);
+    expect(page.map((l) => JSON.parse(l.line).payload.text)).toEqual(['message 6', 'message 7']);
   });
 
   it('sealing extends a segment below the limit; offsets taken from the old index still read the same bytes', async () => {

@@ -1,11 +1,11 @@
 import type { ObjectStore } from '../../storage/index.ts';
-import { Compactor, type CompactionKind, type CompactionSettings } from './compaction.ts';
+import { type CompactionKind, type CompactionSettings, Compactor } from './compaction.ts';
 import { putImmutable, type WritePolicy } from './durable-write.ts';
 import { IndexWriter } from './index-writer.ts';
 import type { EncodedRun } from './jsonl.ts';
 import { chunkKey } from './layout.ts';
 import type { Limiter } from './limiter.ts';
-import { type LogIndexFile, type LogObject, tailStart } from './log-index.ts';
+import { type LogIndexFile, type LogObject, liveEpochs, tailStart } from './log-index.ts';
 import { type LogLine, readRange } from './read-range.ts';
 import { type LogState, recoverLog } from './recover-log.ts';
 
@@ -35,12 +35,16 @@ export class MessageLog {
   readonly #indexWriter: IndexWriter;
   #compactor: Compactor;
   #lastUpdated: string;
+  #claim: Promise<number> | null = null;
+  /** First seq of the next chunk to write (writes may run ahead of commits). */
+  #nextWrite: number;
 
   private constructor(store: ObjectStore, options: MessageLogOptions, state: LogState, lastUpdated: string) {
     this.#store = store;
     this.#options = options;
     this.#state = state;
     this.#lastUpdated = lastUpdated;
+    this.#nextWrite = state.lastSeq + 1;
     this.#indexWriter = new IndexWriter(
       store,
       () => this.indexFile(),
@@ -76,22 +80,69 @@ export class MessageLog {
     return this.#state.chunks.length;
   }
 
+  /** True once this process has written to the log (it holds a writer epoch). */
+  get writing(): boolean {
+    return this.#claim !== null;
+  }
+
   /**
    * Stores the next consecutive messages as one immutable chunk, retrying until the store takes it.
    * Only after this resolves may they be acknowledged or delivered.
    */
   async appendBatch(run: EncodedRun): Promise<void> {
-    if (run.first !== this.#state.lastSeq + 1) {
-      throw new Error(`append of ${run.first}‥${run.last} does not follow seq ${this.#state.lastSeq}`);
+    await this.writeChunk(run);
+    this.commitChunk(run);
+  }
+
+  /**
+   * The storage half of an append. Several may be in flight (pipelining); each starts where the previous
+   * one ends. A crash can leave a later chunk stored and an earlier one not: recovery stops at the gap
+   * and the next writer epoch disowns what lies beyond it.
+   */
+  async writeChunk(run: EncodedRun): Promise<void> {
+    if (run.first !== this.#nextWrite) {
+      throw new Error(`append of ${run.first}‥${run.last} does not follow seq ${this.#nextWrite - 1}`);
     }
-    const key = chunkKey(run.first, run.last);
-    await putImmutable(this.#store, key, run.bytes, this.#options.policy);
-    this.#state.chunks.push({ key, first: run.first, last: run.last, bytes: run.bytes.length, marks: run.marks, level: 0 });
+    this.#nextWrite = run.last + 1;
+    const epoch = await this.#ensureClaimed();
+    await putImmutable(this.#store, chunkKey(run.first, run.last, epoch), run.bytes, this.#options.policy);
+  }
+
+  /** The in-memory half, in seq order once the chunk is stored: readers and compaction see it now. */
+  commitChunk(run: EncodedRun): void {
+    if (run.first !== this.#state.lastSeq + 1) {
+      throw new Error(`commit of ${run.first}‥${run.last} does not follow seq ${this.#state.lastSeq}`);
+    }
+    const key = chunkKey(run.first, run.last, this.#state.epochs[this.#state.epochs.length - 1].epoch);
+    this.#state.chunks.push({
+      key,
+      first: run.first,
+      last: run.last,
+      bytes: run.bytes.length,
+      marks: run.marks,
+      level: 0,
+    });
     this.#state.fresh.set(key, run.bytes);
     this.#state.lastSeq = run.last;
     this.#lastUpdated = new Date().toISOString();
     this.#compactor.poke();
     this.#indexWriter.touch();
+  }
+
+  /**
+   * Becomes the log's writer: a new epoch starting after the last stored message is recorded in the
+   * index before anything else is written, so chunks of any earlier writer beyond that point no longer
+   * count. Readers never claim; a log is claimed on its first write or compaction.
+   */
+  #ensureClaimed(): Promise<number> {
+    this.#claim ??= (async () => {
+      const epochs = this.#state.epochs;
+      const epoch = (epochs[epochs.length - 1]?.epoch ?? 0) + 1;
+      epochs.push({ epoch, firstSeq: this.#state.lastSeq + 1 });
+      await this.#indexWriter.write();
+      return epoch;
+    })();
+    return this.#claim;
   }
 
   /** Messages with seq > after, at most `limit` of them and about `maxBytes` of text. */
@@ -113,9 +164,10 @@ export class MessageLog {
    */
   async refresh(): Promise<void> {
     const recovered = await recoverLog(this.#store, this.#options.policy);
-    if (recovered.state.lastSeq <= this.#state.lastSeq) return;
+    if (this.writing || recovered.state.lastSeq <= this.#state.lastSeq) return;
     await this.#compactor.idle();
     this.#state = recovered.state;
+    this.#nextWrite = recovered.state.lastSeq + 1;
     this.#lastUpdated = recovered.index.lastUpdated;
     this.#compactor = this.#newCompactor();
   }
@@ -147,6 +199,7 @@ export class MessageLog {
       segments: this.#state.segments.slice(),
       chunks: this.#state.chunks.slice(),
       pendingInputs: this.#options.pendingInputs(),
+      epochs: liveEpochs(this.#state.epochs, this.#state.lastSeq),
     };
   }
 
@@ -163,6 +216,7 @@ export class MessageLog {
       this.#options.policy,
       this.#options.limiter,
       () => this.#indexWriter.write(),
+      () => this.#ensureClaimed(),
       this.#options.onCompaction,
       this.#options.onError,
     );

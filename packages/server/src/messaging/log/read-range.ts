@@ -45,12 +45,15 @@ export async function readRange(
     const range = byteRangeFor(object, next, upTo);
     const data = await getWithRetry(store, object.key, policy, { start: range.start, end: range.end });
     if (data === null) {
-      if (++relocations > MAX_RELOCATIONS) throw new LogCorruptError(`${object.key} is listed in the index but missing`);
+      if (++relocations > MAX_RELOCATIONS)
+        throw new LogCorruptError(`${object.key} is listed in the index but missing`);
       continue;
     }
     const lines = splitLines(data);
     if (lines.length === 0 || seqOfLine(lines[0]) !== range.startSeq) {
-      throw new LogCorruptError(`${object.key} at byte ${range.start} does not start with seq ${range.startSeq}`);
+      throw new LogCorruptError(
+        `${object.key} at byte ${range.start} does not start with seq ${range.startSeq}`,
+      );
     }
     for (let k = next - range.startSeq; k < lines.length && range.startSeq + k <= upTo; k++) {
       out.push({ seq: range.startSeq + k, line: lines[k] });

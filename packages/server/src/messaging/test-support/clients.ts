@@ -22,7 +22,12 @@ export function socketWithHeaders(headers: Record<string, string>): WebSocketCon
 
 const FAST = { heartbeatMs: 1000, backoff: { initialMs: 20, maxMs: 300, factor: 2, jitter: 0.5 } };
 
-export function runnerChannel(url: string, sessionId: string, token: string, options: Partial<ChannelOptions> = {}): Channel {
+export function runnerChannel(
+  url: string,
+  sessionId: string,
+  token: string,
+  options: Partial<ChannelOptions> = {},
+): Channel {
   return createChannel({
     url,
     role: 'runner',
@@ -68,14 +73,40 @@ export function uiChannel(
     received,
     resyncs,
     errors,
-    until: (seq, timeoutMs = 30_000) => waitFor(() => channel.lastSeq >= seq, timeoutMs, () => `ui at ${channel.lastSeq}, want ${seq}`),
+    until: (seq, timeoutMs = 30_000) =>
+      waitFor(
+        () => channel.lastSeq >= seq,
+        timeoutMs,
+        () => `ui at ${channel.lastSeq}, want ${seq}`,
+      ),
   };
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs = 10_000, describe = () => ''): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  timeoutMs = 10_000,
+  describe = () => '',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** A bare WebSocket speaking frames by hand, to send what the client library never would. */
+export async function rawSocket(url: string, headers: Record<string, string>) {
+  const ws = new WebSocket(url, { headers });
+  const frames: Record<string, unknown>[] = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data))));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    ws,
+    frames,
+    send: (frame: unknown) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
+    acks: () => frames.filter((x) => x.op === 'ack') as { id: string; seq: number }[],
+  };
 }

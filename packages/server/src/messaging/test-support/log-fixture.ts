@@ -3,11 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { DirectoryObjectStore, type ObjectStore } from '../../storage/index.ts';
 import type { WritePolicy } from '../log/durable-write.ts';
-import { encodeRun, type EncodedRun } from '../log/jsonl.ts';
+import { type EncodedRun, encodeRun } from '../log/jsonl.ts';
 import { Limiter } from '../log/limiter.ts';
 import { MessageLog, type MessageLogOptions } from '../log/message-log.ts';
 
-export const testPolicy = (): WritePolicy => ({ baseMs: 1, maxMs: 20, stopped: () => false, onRetry: () => {} });
+export const testPolicy = (): WritePolicy => ({
+  baseMs: 1,
+  maxMs: 20,
+  stopped: () => false,
+  onRetry: () => {},
+});
 
 export function logOptions(overrides: Partial<MessageLogOptions> = {}): MessageLogOptions {
   return {
@@ -51,7 +56,11 @@ export function runOf(first: number, count: number, text?: (seq: number) => stri
 
 export function tempStore(): { store: DirectoryObjectStore; dir: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-log-'));
-  return { store: new DirectoryObjectStore(dir), dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    store: new DirectoryObjectStore(dir),
+    dir,
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export interface RecordedCall {

@@ -1,15 +1,25 @@
 /**
- * A server process for crash tests: the real application on a fixed data directory and port.
+ * A server process for crash tests and benchmarks: the real application on a fixed data directory and
+ * port, configured by the environment like `rfe up` (OBJECT_STORE, S3_*, REDIS_URL …).
  * Usage: node --import tsx server-main.ts <dataDir> <port>. Prints "ready" once it listens.
  */
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config/config.ts';
 import { createContext } from '../../context.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { createMessagingHub } from '../index.ts';
 
 const [dataDir, port] = process.argv.slice(2);
-const config = loadConfig({ LOG_LEVEL: 'silent' }, { dataDir, port: Number(port), host: '127.0.0.1' });
+const config = loadConfig(
+  { ...process.env, LOG_LEVEL: 'silent' },
+  { dataDir, port: Number(port), host: '127.0.0.1' },
+);
 const ctx = await createContext(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+// Benchmarks try other messaging tunables through RFE_MESSAGING_SETTINGS (JSON).
+if (process.env.RFE_MESSAGING_SETTINGS) {
+  await ctx.messaging.close();
+  ctx.messaging = await createMessagingHub(ctx, JSON.parse(process.env.RFE_MESSAGING_SETTINGS));
+}
 const app = await buildApp(ctx);
 await app.listen({ host: '127.0.0.1', port: Number(port) });
 process.stdout.write('ready\n');

@@ -20,7 +20,11 @@ export interface SessionFixture {
  * A project (alice admin, bob view, carol edit), a workspace and a running session, created through the
  * API and the row helpers until the session operations exist; plus the session's runner token.
  */
-export async function createSessionFixture(t: TestApp, baseUrl: string, project = 'msgs'): Promise<SessionFixture> {
+export async function createSessionFixture(
+  t: TestApp,
+  baseUrl: string,
+  project = 'msgs',
+): Promise<SessionFixture> {
   const alice = await t.as('alice');
   const created = await t.app.inject({
     method: 'POST',
@@ -33,10 +37,23 @@ export async function createSessionFixture(t: TestApp, baseUrl: string, project 
     ['bob', 'view'],
     ['carol', 'edit'],
   ]) {
-    await t.app.inject({ method: 'PUT', url: `/api/projects/${project}/members/${member}`, headers: alice, payload: { role } });
+    await t.app.inject({
+      method: 'PUT',
+      url: `/api/projects/${project}/members/${member}`,
+      headers: alice,
+      payload: { role },
+    });
   }
-  const projectRow = await t.ctx.db.selectFrom('projects').selectAll().where('name', '=', project).executeTakeFirstOrThrow();
-  const aliceRow = await t.ctx.db.selectFrom('users').selectAll().where('subject', '=', 'alice').executeTakeFirstOrThrow();
+  const projectRow = await t.ctx.db
+    .selectFrom('projects')
+    .selectAll()
+    .where('name', '=', project)
+    .executeTakeFirstOrThrow();
+  const aliceRow = await t.ctx.db
+    .selectFrom('users')
+    .selectAll()
+    .where('subject', '=', 'alice')
+    .executeTakeFirstOrThrow();
   const workspaceId = newId();
   const slug = `ws-${workspaceId.slice(-6).toLowerCase()}`;
   await t.ctx.db

@@ -2,8 +2,12 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { runnerChannel, uiChannel, waitFor } from '../../messaging/test-support/clients.ts';
-import { createSessionFixture, listen, type SessionFixture } from '../../messaging/test-support/session-fixture.ts';
+import { rawSocket, runnerChannel, uiChannel, waitFor } from '../../messaging/test-support/clients.ts';
+import {
+  createSessionFixture,
+  listen,
+  type SessionFixture,
+} from '../../messaging/test-support/session-fixture.ts';
 
 let t: TestApp;
 let base: string;
@@ -35,19 +39,14 @@ function message(n: number, extra: Record<string, unknown> = {}) {
   };
 }
 
-/** A bare WebSocket speaking frames by hand, to send what the client library never would. */
-async function rawSocket(url: string, headers: Record<string, string>) {
-  const ws = new WebSocket(url, { headers });
-  const frames: Record<string, unknown>[] = [];
-  ws.on('message', (data) => frames.push(JSON.parse(String(data))));
-  await once(ws, 'open');
-  return { ws, frames, send: (frame: unknown) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)) };
-}
-
 async function page(after: number, limit: number, headers = bob) {
   const res = await fetch(`${f.messagesUrl}?after=${after}&limit=${limit}`, { headers });
   expect(res.status).toBe(200);
-  return (await res.json()) as { items: { seq: number; id: string; type: string }[]; nextAfter: number; lastSeq: number };
+  return (await res.json()) as {
+    items: { seq: number; id: string; type: string }[];
+    nextAfter: number;
+    lastSeq: number;
+  };
 }
 
 describe('session messaging over the API', () => {
@@ -61,7 +60,10 @@ describe('session messaging over the API', () => {
     await ui.until(500);
     expect(acks).toEqual(Array.from({ length: 500 }, (_, k) => k + 1));
     expect(ui.received.map((m) => m.seq)).toEqual(acks);
-    expect(ui.received.map((m) => (m.payload as { text: string }).text).slice(0, 2)).toEqual(['hello 0', 'hello 1']);
+    expect(ui.received.map((m) => (m.payload as { text: string }).text).slice(0, 2)).toEqual([
+      'hello 0',
+      'hello 1',
+    ]);
     await Promise.all([ui.channel.close(), runner.close()]);
   });
 
@@ -98,14 +100,25 @@ describe('session messaging over the API', () => {
     await forgetful.close();
     // …gets it again on the next connection, which acknowledges it.
     const handled: number[] = [];
-    const runner = runnerChannel(f.runnerUrl, f.sessionId, f.runnerToken, { onMessage: (m) => void handled.push(m.seq) });
+    const runner = runnerChannel(f.runnerUrl, f.sessionId, f.runnerToken, {
+      onMessage: (m) => void handled.push(m.seq),
+    });
     await waitFor(() => handled.includes(stored.seq));
-    const live = await t.ctx.messaging.open({ id: f.sessionId, workspace_id: f.workspaceId }, (await t.ctx.db.selectFrom('projects').selectAll().where('name', '=', f.project).executeTakeFirstOrThrow()));
+    const live = await t.ctx.messaging.open(
+      { id: f.sessionId, workspace_id: f.workspaceId },
+      await t.ctx.db
+        .selectFrom('projects')
+        .selectAll()
+        .where('name', '=', f.project)
+        .executeTakeFirstOrThrow(),
+    );
     await waitFor(() => live.delivery.ackedSeq >= stored.seq);
     await runner.close();
     // Acknowledged: a later connection does not get it again.
     const later: number[] = [];
-    const again = runnerChannel(f.runnerUrl, f.sessionId, f.runnerToken, { onMessage: (m) => void later.push(m.seq) });
+    const again = runnerChannel(f.runnerUrl, f.sessionId, f.runnerToken, {
+      onMessage: (m) => void later.push(m.seq),
+    });
     await waitFor(() => again.status === 'open');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(later).toEqual([]);
@@ -123,12 +136,18 @@ describe('session messaging over the API', () => {
 
   it('input is refused to a viewer (403), checked per field (400), and only prompt or cancel', async () => {
     const post = (headers: Record<string, string>, body: unknown) =>
-      fetch(f.messagesUrl, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(f.messagesUrl, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const viewer = await post(bob, { type: 'prompt', payload: { text: 'hi' } });
     expect(viewer.status).toBe(403);
     const missing = await post(carol, { type: 'prompt', payload: {} });
     expect(missing.status).toBe(400);
-    expect(((await missing.json()) as { error: { message: string } }).error.message).toContain('payload.text');
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toContain(
+      'payload.text',
+    );
     const wrongType = await post(carol, { type: 'log', payload: { text: 'x' } });
     expect(wrongType.status).toBe(400);
   });
@@ -156,10 +175,19 @@ describe('session messaging over the API', () => {
     await waitFor(() => raw.frames.some((x) => x.op === 'ready'));
     raw.send('{not json');
     raw.send({ op: 'send', message: message(6001, { type: 'teleport' }) });
-    raw.send({ op: 'send', message: message(6002, { type: 'command_end', payload: { cmd: 'npm test', exitCode: 'one', durationMs: 1 } }) });
+    raw.send({
+      op: 'send',
+      message: message(6002, {
+        type: 'command_end',
+        payload: { cmd: 'npm test', exitCode: 'one', durationMs: 1 },
+      }),
+    });
     raw.send({ op: 'send', message: message(6003, { payload: { text: 'x'.repeat(1024 * 1024 + 10) } }) });
     raw.send({ op: 'send', message: message(6004, { sessionId: 'another-session' }) });
-    raw.send({ op: 'send', message: message(6005, { type: 'prompt', origin: 'runner', payload: { text: 'hi' } }) });
+    raw.send({
+      op: 'send',
+      message: message(6005, { type: 'prompt', origin: 'runner', payload: { text: 'hi' } }),
+    });
     raw.send({ op: 'jump' });
     raw.send({ op: 'send', message: message(6006) });
     await waitFor(() => raw.frames.some((x) => x.op === 'ack'));
@@ -232,7 +260,9 @@ describe('session messaging over the API', () => {
     expect(await refused(f.runnerUrl, alice)).toContain('401');
     expect(await refused(f.runnerUrl, {})).toContain('401');
     expect(await refused(f.streamUrl, { authorization: `Bearer ${f.runnerToken}` })).toContain('403');
-    expect(await refused(f.streamUrl.replace(f.sessionId, other.sessionId).replace(f.project, 'nope'), bob)).toContain('404');
+    expect(
+      await refused(f.streamUrl.replace(f.sessionId, other.sessionId).replace(f.project, 'nope'), bob),
+    ).toContain('404');
   });
 
   it('the stream checks Origin against the public URL and ALLOWED_ORIGINS', async () => {

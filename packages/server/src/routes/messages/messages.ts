@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Envelope, validateEnvelope } from '@rfe/protocol';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { type Envelope, validateEnvelope } from '@rfe/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { AppError, BadRequestError, ConflictError } from '../../errors.ts';
@@ -59,11 +59,15 @@ export async function messageRoutes(app: FastifyInstance, ctx: AppContext): Prom
       config: { access: 'session.input' },
       schema: {
         tags: ['messages'],
-        summary: 'Input for the runner (prompt, cancel): stored, then delivered until the runner acknowledges it',
+        summary:
+          'Input for the runner (prompt, cancel): stored, then delivered until the runner acknowledges it',
         params: SessionParams,
         body: InputMessageBody,
         response: {
-          200: { $ref: 'PersistedMessage#', description: 'Already stored under this id (a repeated request)' },
+          200: {
+            $ref: 'PersistedMessage#',
+            description: 'Already stored under this id (a repeated request)',
+          },
           201: { $ref: 'PersistedMessage#' },
           ...errorResponses(403, 404, 409, 503),
         },
@@ -92,9 +96,17 @@ export async function messageRoutes(app: FastifyInstance, ctx: AppContext): Prom
       live.retain(user);
       try {
         const { seq, duplicate } = await live.sequencer.submitAsync(message).catch(() => {
-          throw new AppError(503, 'storage_unavailable', 'The message could not be stored; send it again with the same id.');
+          throw new AppError(
+            503,
+            'storage_unavailable',
+            'The message could not be stored; send it again with the same id.',
+          );
         });
-        if (!duplicate) return reply.status(201).type(JSON_TYPE).send(JSON.stringify({ seq, ...message }));
+        if (!duplicate)
+          return reply
+            .status(201)
+            .type(JSON_TYPE)
+            .send(JSON.stringify({ seq, ...message }));
         const [stored] = await live.readPage(seq - 1, 1);
         return reply.status(200).type(JSON_TYPE).send(stored.line);
       } finally {

@@ -17,7 +17,11 @@ export const RunnerSessionParams = Type.Object(
 export const MessagePageQuery = Type.Object(
   {
     after: Type.Optional(
-      Type.Integer({ minimum: 0, default: 0, description: 'Return messages with seq greater than this (a cursor)' }),
+      Type.Integer({
+        minimum: 0,
+        default: 0,
+        description: 'Return messages with seq greater than this (a cursor)',
+      }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   },
@@ -33,7 +37,9 @@ export const MessagePage = Type.Object({
 export const StreamQuery = Type.Object(
   {
     after: Type.Optional(
-      Type.Integer({ description: 'Last seq already received; a cursor the server cannot serve gets a resync frame' }),
+      Type.Integer({
+        description: 'Last seq already received; a cursor the server cannot serve gets a resync frame',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -12,7 +12,8 @@ import { roleGrants } from '../../policies/capabilities.ts';
 export async function sessionOfProject(ctx: AppContext, request: FastifyRequest): Promise<SessionsTable> {
   const id = (request.params as { s: string }).s;
   const session = await findSessionInProject(ctx.db, request.project!.id, id);
-  if (!session) throw new NotFoundError(`Session "${id}" does not exist in project "${request.project!.name}".`);
+  if (!session)
+    throw new NotFoundError(`Session "${id}" does not exist in project "${request.project!.name}".`);
   return session;
 }
 
@@ -23,7 +24,9 @@ export async function sessionOfRunner(
 ): Promise<{ session: SessionsTable; project: ProjectsTable }> {
   const id = (request.params as { s: string }).s;
   if (request.caller.kind !== 'runner' || request.caller.sessionId !== id) {
-    throw new ForbiddenError('This runner token is for another session; a runner token opens only its own session.');
+    throw new ForbiddenError(
+      'This runner token is for another session; a runner token opens only its own session.',
+    );
   }
   const session = await findSessionById(ctx.db, id);
   const project = session
@@ -43,22 +46,32 @@ export function checkOrigin(ctx: AppContext, app: FastifyInstance, request: Fast
   const origin = request.headers.origin;
   if (origin === undefined) {
     if (request.headers.authorization) return;
-    throw new ForbiddenError('A WebSocket authenticated by cookie must come from a page of this platform (no Origin header).');
+    throw new ForbiddenError(
+      'A WebSocket authenticated by cookie must come from a page of this platform (no Origin header).',
+    );
   }
   const address = app.server.address() as AddressInfo | null;
   const allowed = new Set([
-    new URL(ctx.config.publicUrl ?? ctx.listenUrl ?? publicUrl(ctx.config, address?.port ?? ctx.config.port)).origin,
+    new URL(ctx.config.publicUrl ?? ctx.listenUrl ?? publicUrl(ctx.config, address?.port ?? ctx.config.port))
+      .origin,
     ...ctx.config.allowedOrigins.map((o) => new URL(o).origin),
   ]);
   if (!allowed.has(origin)) {
-    throw new ForbiddenError(`Origin ${origin} may not open this stream; add it to ALLOWED_ORIGINS if it is yours.`, {
-      origin,
-    });
+    throw new ForbiddenError(
+      `Origin ${origin} may not open this stream; add it to ALLOWED_ORIGINS if it is yours.`,
+      {
+        origin,
+      },
+    );
   }
 }
 
 /** Why this caller may not send input to the session now, or null. */
-export async function refuseInput(ctx: AppContext, request: FastifyRequest, sessionId: string): Promise<Refusal | null> {
+export async function refuseInput(
+  ctx: AppContext,
+  request: FastifyRequest,
+  sessionId: string,
+): Promise<Refusal | null> {
   if (!roleGrants(request.role ?? null, 'session.input')) {
     return {
       code: 'forbidden',
@@ -67,7 +80,10 @@ export async function refuseInput(ctx: AppContext, request: FastifyRequest, sess
   }
   const session = await findSessionById(ctx.db, sessionId);
   if (!session || TERMINAL_STATUSES.includes(session.status)) {
-    return { code: 'session_closed', message: `The session has ended (${session?.status ?? 'gone'}); it takes no more input.` };
+    return {
+      code: 'session_closed',
+      message: `The session has ended (${session?.status ?? 'gone'}); it takes no more input.`,
+    };
   }
   return null;
 }

@@ -1,0 +1,87 @@
+import type { PersistedEnvelope } from '@rfe/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { expectExactlySent, readLogOverHttp, sendMany, trackAcks } from '../test-support/chaos.ts';
+import { type RecordingUi, runnerChannel, uiChannel } from '../test-support/clients.ts';
+import { createSessionFixture, listen, type SessionFixture } from '../test-support/session-fixture.ts';
+
+const MESSAGES = 15_000;
+
+let t: TestApp;
+let f: SessionFixture;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  f = await createSessionFixture(t, await listen(t));
+});
+afterAll(() => t?.close());
+
+interface Visit {
+  cursor: number;
+  kind: 'stale' | 'future';
+  ui: RecordingUi;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a client that resumed at `cursor` must have seen: a contiguous run of the log, nothing else. */
+function expectContiguousRun(
+  received: PersistedEnvelope[],
+  from: number,
+  ids: readonly string[],
+  what: string,
+) {
+  received.forEach((m, k) => {
+    expect(m.seq, `${what}: position ${k}`).toBe(from + k);
+    expect(m.id, `${what}: seq ${m.seq}`).toBe(ids[m.seq - 1]);
+  });
+}
+
+describe('chaos: UI clients coming back with stale and future cursors', () => {
+  it(`while ${MESSAGES} messages stream, clients resume from random cursors: each gets exactly the rest, or a resync`, async () => {
+    const bob = await t.as('bob');
+    const runner = runnerChannel(f.runnerUrl, f.sessionId, f.runnerToken);
+    const acks = trackAcks(runner);
+    const sending = sendMany(runner, MESSAGES, 'cursors', 2000);
+    const visits: Visit[] = [];
+    let streaming = true;
+    void sending.then(() => {
+      streaming = false;
+    });
+    while (streaming) {
+      const head = await fetch(`${f.messagesUrl}?limit=1`, { headers: bob });
+      const { lastSeq } = (await head.json()) as { lastSeq: number };
+      const future = Math.random() < 0.3;
+      const cursor = future
+        ? lastSeq + 1 + Math.floor(Math.random() * 1000)
+        : Math.floor(Math.random() * (lastSeq + 1));
+      const ui = uiChannel(f.streamUrl, f.sessionId, bob, { after: cursor });
+      visits.push({ cursor, kind: future ? 'future' : 'stale', ui });
+      // Half of them leave early, as a tab that is closed; the rest stay to the end.
+      if (visits.length % 2 === 0) void sleep(100 + Math.random() * 600).then(() => ui.channel.close());
+      await sleep(100 + Math.random() * 200);
+    }
+    const ids = await sending;
+    await acks.all(ids, 60_000);
+    const stayed = visits.filter((_, k) => k % 2 === 0);
+    await Promise.all(stayed.map((v) => v.ui.until(MESSAGES, 60_000)));
+    await Promise.all(visits.map((v) => v.ui.channel.close()));
+
+    expectExactlySent(await readLogOverHttp(f.messagesUrl, bob), ids, 'stored log');
+    expect(visits.filter((v) => v.kind === 'future').length).toBeGreaterThan(2);
+    expect(visits.filter((v) => v.kind === 'stale').length).toBeGreaterThan(4);
+    for (const [k, v] of visits.entries()) {
+      const what = `client ${k} (${v.kind} cursor ${v.cursor})`;
+      if (v.kind === 'future') {
+        expect(v.ui.resyncs, what).toHaveLength(1);
+        expect(v.ui.resyncs[0]).toMatchObject({ reason: 'cursor_ahead', earliestSeq: 1 });
+        expectContiguousRun(v.ui.received, v.ui.resyncs[0].lastSeq + 1, ids, what);
+      } else {
+        expect(v.ui.resyncs, what).toEqual([]);
+        expectContiguousRun(v.ui.received, v.cursor + 1, ids, what);
+      }
+      if (k % 2 === 0) expect(v.ui.received.at(-1)?.seq, what).toBe(MESSAGES);
+    }
+    await runner.close();
+  }, 180_000);
+});

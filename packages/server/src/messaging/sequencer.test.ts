@@ -1,0 +1,164 @@
+import type { Envelope } from '@rfe/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ObjectStore } from '../storage/index.ts';
+import { Limiter } from './log/limiter.ts';
+import { RecentIds } from './recent-ids.ts';
+import { type PersistedBatch, Sequencer, type SequencerSettings } from './sequencer.ts';
+import { openLog, tempStore } from './test-support/log-fixture.ts';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** A store whose chunk writes wait until the test lets them through (all, or one by key). */
+function gatedStore(inner: ObjectStore) {
+  const gates: (() => void)[] = [];
+  const byKey = new Map<string, () => void>();
+  let open = false;
+  const store: ObjectStore = {
+    kind: inner.kind,
+    put: (key, body) => inner.put(key, body),
+    get: (key, range) => inner.get(key, range),
+    head: (key) => inner.head(key),
+    list: (prefix, opts) => inner.list(prefix, opts),
+    delete: (key) => inner.delete(key),
+    check: () => inner.check(),
+    putIfAbsent: async (key, body) => {
+      if (!open) {
+        await new Promise<void>((resolve) => {
+          gates.push(resolve);
+          byKey.set(key, resolve);
+        });
+      }
+      return inner.putIfAbsent(key, body);
+    },
+  };
+  return {
+    store,
+    releaseKey: (prefix: string) => {
+      for (const [key, go] of byKey) if (key.startsWith(prefix)) go();
+    },
+    release: () => {
+      open = true;
+      for (const g of gates.splice(0)) g();
+    },
+    waiting: () => gates.length,
+  };
+}
+
+const settings: SequencerSettings = {
+  flushMessages: 4,
+  flushBytes: 256 * 1024,
+  flushIntervalMs: 5,
+  maxPendingBytes: 1 << 20,
+  maxChunksInFlight: 2,
+};
+const message = (n: number): Envelope => ({
+  id: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+  sessionId: 's1',
+  ts: '2025-01-01T00:00:00.000Z',
+  type: 'log',
+  level: 'info',
+  origin: 'runner',
+  payload: { text: `m${n}` },
+});
+
+async function setup() {
+  const t = tempStore();
+  cleanups.push(t.remove);
+  const gate = gatedStore(t.store);
+  const { log } = await openLog(gate.store);
+  const events: string[] = [];
+  const batches: PersistedBatch[] = [];
+  const sequencer = new Sequencer(
+    's1',
+    log,
+    new RecentIds(100),
+    settings,
+    {
+      onPersisted: (b) => {
+        events.push(`fan-out ${b.first}-${b.last}`);
+        batches.push(b);
+      },
+      onFlushed: () => {},
+      onDuplicate: () => events.push('duplicate'),
+      onFailed: (e) => events.push(`failed ${e.message}`),
+    },
+    new Limiter(16),
+  );
+  return { gate, log, sequencer, events, batches };
+}
+
+describe('Sequencer', () => {
+  it('acknowledges only after the chunk is stored, then fans out; seqs follow arrival order without gaps', async () => {
+    const { gate, sequencer, events, log } = await setup();
+    for (let n = 1; n <= 10; n++) {
+      sequencer.submit(message(n), (error, seq) => events.push(error ? `error ${n}` : `ack ${n}=${seq}`));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(events).toEqual([]); // nothing acknowledged while the write is pending
+    expect(gate.waiting()).toBe(1); // one chunk at a time
+    gate.release();
+    await sequencer.idle();
+    expect(events.filter((e) => e.startsWith('ack'))).toEqual(
+      Array.from({ length: 10 }, (_, k) => `ack ${k + 1}=${k + 1}`),
+    );
+    const firstFanOut = events.findIndex((e) => e.startsWith('fan-out'));
+    expect(events.slice(0, firstFanOut).every((e) => e.startsWith('ack'))).toBe(true);
+    expect(log.lastSeq).toBe(10);
+  });
+
+  it('writes chunks in parallel but commits them in order: a later chunk stored first waits', async () => {
+    const { gate, sequencer, events } = await setup();
+    for (let n = 1; n <= 4; n++) sequencer.submit(message(n), (_e, seq) => events.push(`ack ${seq}`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let n = 5; n <= 8; n++) sequencer.submit(message(n), (_e, seq) => events.push(`ack ${seq}`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(gate.waiting()).toBe(2);
+    gate.releaseKey('chunks/000000000005-');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events).toEqual([]); // 5‥8 are stored, but 1‥4 are not yet
+    gate.release();
+    await sequencer.idle();
+    expect(events).toEqual([
+      'ack 1',
+      'ack 2',
+      'ack 3',
+      'ack 4',
+      'fan-out 1-4',
+      'ack 5',
+      'ack 6',
+      'ack 7',
+      'ack 8',
+      'fan-out 5-8',
+    ]);
+  });
+
+  it('a duplicate id gets the seq of the first, whether that one is stored already or still waiting', async () => {
+    const { gate, sequencer, events } = await setup();
+    const seqs: string[] = [];
+    sequencer.submit(message(1), (_e, seq, dup) => seqs.push(`${seq}${dup ? 'd' : ''}`));
+    sequencer.submit(message(1), (_e, seq, dup) => seqs.push(`${seq}${dup ? 'd' : ''}`)); // while waiting
+    gate.release();
+    await sequencer.idle();
+    sequencer.submit(message(2), (_e, seq, dup) => seqs.push(`${seq}${dup ? 'd' : ''}`));
+    sequencer.submit(message(1), (_e, seq, dup) => seqs.push(`${seq}${dup ? 'd' : ''}`)); // stored already
+    await sequencer.idle();
+    expect(seqs).toEqual(['1', '1d', '1d', '2']);
+    expect(events.filter((e) => e === 'duplicate')).toHaveLength(2);
+  });
+
+  it('reports congestion while too much waits for storage, and clears it once stored', async () => {
+    const { gate, sequencer } = await setup();
+    const big = (n: number) =>
+      ({ ...message(n), type: 'log', payload: { text: 'x'.repeat(300_000) } }) as Envelope;
+    for (let n = 1; n <= 5; n++) sequencer.submit(big(n), () => {});
+    expect(sequencer.congested).toBe(true);
+    const cleared = sequencer.whenUncongested();
+    gate.release();
+    await cleared;
+    await sequencer.idle();
+    expect(sequencer.congested).toBe(false);
+  });
+});
