@@ -18,5 +18,5 @@ log "Chromium"; ensure_chromium
 if [ -f packages/web/vite.config.ts ]; then log "web UI build"; npm run build:web; fi
 
 log "typecheck"; npx tsc -p tsconfig.json --noEmit
-log "lint"; npx biome check .
 log "tests"; npx vitest run "$@"
+log "lint"; npx biome check .

@@ -10,7 +10,11 @@ export async function emitBackendMessage(
   session: Pick<SessionsTable, 'id' | 'workspace_id' | 'project_id'>,
   message: Pick<Envelope, 'type' | 'payload'> & { level?: Envelope['level'] },
 ): Promise<void> {
-  const project = await ctx.db.selectFrom('projects').selectAll().where('id', '=', session.project_id).executeTakeFirstOrThrow();
+  const project = await ctx.db
+    .selectFrom('projects')
+    .selectAll()
+    .where('id', '=', session.project_id)
+    .executeTakeFirstOrThrow();
   const live = await ctx.messaging.open(session, project);
   const user: SessionUser = { close: () => {} };
   live.retain(user);

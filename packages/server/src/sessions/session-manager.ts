@@ -102,8 +102,17 @@ export class SessionManager {
       const pr = await openPullRequest(this.ctx, octokit, t.row, intent);
       await emitBackendMessage(this.ctx, t.row, {
         type: 'pr_event',
-        payload: { action: 'opened', repo: pr.repo, number: pr.number, url: pr.url, base: pr.base, head: pr.head },
-      }).catch((err) => this.ctx.logger.warn({ err: (err as Error).message, session: t.row.id }, 'pr_event not logged'));
+        payload: {
+          action: 'opened',
+          repo: pr.repo,
+          number: pr.number,
+          url: pr.url,
+          base: pr.base,
+          head: pr.head,
+        },
+      }).catch((err) =>
+        this.ctx.logger.warn({ err: (err as Error).message, session: t.row.id }, 'pr_event not logged'),
+      );
     } catch (err) {
       const message = `Opening the pull request on ${intent.repo} failed: ${(err as Error).message}`;
       t.failures.push(message);
