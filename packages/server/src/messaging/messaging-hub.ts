@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Db } from '../db/database.ts';
 import type { ProjectsTable, SessionsTable } from '../db/schema.ts';
 import { upsertMessageLogSummary } from '../db/sessions.ts';
+import { AppError } from '../errors.ts';
 import { type ObjectStore, scopedStore } from '../storage/index.ts';
 import type { FanOut } from './fan-out/fan-out.ts';
 import { LiveSession, type LiveSessionDeps } from './live-session.ts';
@@ -23,6 +24,17 @@ export interface MessagingHubDeps {
   /** The project's object store; tests wrap it (faults, recording). */
   storeFor: (project: ProjectsTable) => ObjectStore;
   onRunnerMessages?: (sessionId: string, messages: Envelope[]) => void;
+}
+
+/** The log could not be loaded: answered 503, the client tries again later. */
+export class StorageUnavailableError extends AppError {
+  constructor(cause: unknown) {
+    super(
+      503,
+      'storage_unavailable',
+      `The session's message log cannot be read from storage right now: ${String((cause as Error)?.message ?? cause)}`,
+    );
+  }
 }
 
 // How long shutdown waits for queued messages and a final index before giving up on storage.
@@ -79,7 +91,11 @@ export class MessagingHub {
     if (loaded) return loaded;
     let opening = this.#opening.get(session.id);
     if (!opening) {
-      opening = this.#load(session, project).finally(() => this.#opening.delete(session.id));
+      opening = this.#load(session, project)
+        .catch((error: unknown) => {
+          throw new StorageUnavailableError(error);
+        })
+        .finally(() => this.#opening.delete(session.id));
       this.#opening.set(session.id, opening);
     }
     return opening;

@@ -146,5 +146,11 @@ export class SessionManager {
         : session.error;
     await updateSessionStatus(this.ctx.db, exit.sessionId, status, { error });
     this.metrics.outcomes.inc({ kind: session.kind, status });
+    // The log is complete: compact its chunks into segments now rather than after the idle timeout.
+    await this.ctx.messaging
+      .endSession(exit.sessionId)
+      .catch((err: Error) =>
+        this.ctx.logger.warn({ err: err.message, session: exit.sessionId }, 'sealing the session log failed'),
+      );
   }
 }

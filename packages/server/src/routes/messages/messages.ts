@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError, BadRequestError, ConflictError } from '../../errors.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import type { SessionUser } from '../../messaging/live-session.ts';
+import { StorageUnavailableError } from '../../messaging/messaging-hub.ts';
 import { SessionParams } from '../sessions/schema.ts';
 import { InputMessageBody, MessagePage, MessagePageQuery } from './schema.ts';
 import { refuseInput, sessionOfProject } from './session-access.ts';
@@ -40,7 +41,9 @@ export async function messageRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const user: SessionUser = { close: () => {} };
       live.retain(user);
       try {
-        const page = await live.readPage(after, request.query.limit ?? 100);
+        const page = await live.readPage(after, request.query.limit ?? 100).catch((error: unknown) => {
+          throw new StorageUnavailableError(error);
+        });
         const nextAfter = page.length ? page[page.length - 1].seq : after;
         // The stored lines are the JSON of each item already: no parse and re-serialise.
         const items = page.map((l) => l.line).join(',');
