@@ -32,3 +32,11 @@ export const ProjectName = Type.String({
 export const ProjectParams = Type.Object({ p: ProjectName }, { additionalProperties: false });
 
 export const Timestamp = Type.String({ format: 'date-time' });
+
+/** A Git branch name as `git check-ref-format --branch` accepts it (no "..", "//", "@{", control characters). */
+export const BranchName = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^(?!/)(?!.*//)(?!.*\\.\\.)(?!.*@\\{)[^\\s~^:?*\\[\\\\]+(?<!/)(?<!\\.lock)$',
+  description: 'A Git branch name',
+});

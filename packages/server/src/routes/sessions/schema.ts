@@ -1,11 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { ProjectName, Timestamp } from '../../http/schemas.ts';
+import { BranchName, ProjectName, Timestamp } from '../../http/schemas.ts';
 
-const BranchName = Type.String({
-  minLength: 1,
-  maxLength: 200,
-  pattern: '^(?!/)(?!.*//)(?!.*\\.\\.)(?!.*@\\{)[^\\s~^:?*\\[\\\\]+(?<!/)(?<!\\.lock)$',
-});
 const FullName = Type.String({ pattern: '^[A-Za-z0-9-]+/[A-Za-z0-9_.-]+$', description: 'owner/name' });
 
 export const StartSessionBody = Type.Object(

@@ -1,14 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { ProjectName, Timestamp } from '../../http/schemas.ts';
+import { BranchName, ProjectName, Timestamp } from '../../http/schemas.ts';
 
 const RepoName = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' });
 const OwnerName = Type.String({ pattern: '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$' });
-const BranchName = Type.String({
-  minLength: 1,
-  maxLength: 200,
-  pattern: '^(?!/)(?!.*//)(?!.*\\.\\.)(?!.*@\\{)[^\\s~^:?*\\[\\\\]+(?<!/)(?<!\\.lock)$',
-  description: 'A Git branch name',
-});
 
 export const WorkspaceSlug = Type.String({
   pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
