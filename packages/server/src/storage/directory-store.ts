@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, link, lstat, mkdir, open, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { directoryIo } from './directory-io.ts';
+import { DirectoryJournal, JOURNAL_MAX_BODY, SPARE_FOLDER } from './directory-journal.ts';
 import { isCode, walkKeys } from './directory-walk.ts';
 import { StorageError } from './errors.ts';
-import { RESERVED_SEGMENT_PREFIX, toBytes, validateKey, validatePrefix } from './keys.ts';
+import { toBytes, validateKey, validatePrefix } from './keys.ts';
 import {
   type ByteRange,
   type ListOptions,
@@ -15,13 +16,13 @@ import {
   validateRange,
 } from './object-store.ts';
 
-/** A concurrent delete may prune a freshly created parent directory; recreate it this many times. */
-const PARENT_RACE_ATTEMPTS = 5;
-
 /**
  * Objects as plain files under `root` (key 'a/b.jsonl' → root/a/b.jsonl), for the embedded mode.
- * Writes are atomic and durable: temp file in the same directory, fsync, rename (or link for
- * putIfAbsent), fsync of the directory. Content types are not stored.
+ * Writes are atomic (temp file in the same directory, then rename, or link for putIfAbsent) and durable
+ * when they resolve: small writes and deletes through the store's journal, which syncs many of them at
+ * once (directory-journal.ts), large ones with their own fsync of file and directory. Reads, writes and
+ * deletes run on I/O worker threads (directory-io.ts); listings walk the tree here. Content types are
+ * not stored.
  *
  * Limitation of a file tree: a key cannot be both an object and a folder of other keys ('a' and 'a/b');
  * such a write fails with StorageError('key_conflict'). S3 allows it; the platform's layout never needs it.
@@ -30,79 +31,55 @@ export class DirectoryObjectStore implements ObjectStore {
   readonly kind = 'directory' as const;
   readonly root: string;
 
+  #journal: Promise<DirectoryJournal> | undefined;
+
+  /** Recycled files: temporary files are written here and deleted objects retire here (directory-io-worker.js). */
+  private readonly spares: string;
+
   constructor(root: string) {
     this.root = resolve(root);
+    this.spares = join(this.root, SPARE_FOLDER);
   }
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
-    const target = this.pathOf(key);
+    const path = this.pathOf(key);
     const bytes = toBytes(body);
-    await this.inParentDirectory(target, 'put', key, async (dir) => {
-      const temp = await writeTempFile(dir, bytes);
-      try {
-        await rename(temp, target);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
-      await fsyncDirectory(dir);
+    await this.onWorker('put', key, async () => {
+      const journal = await this.journal();
+      const direct = bytes.length > JOURNAL_MAX_BODY;
+      await directoryIo().run({ op: 'put', path, bytes, sync: direct, spares: this.spares });
+      await (direct ? journal.record('direct', path) : journal.record('put', path, bytes));
     });
   }
 
   async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
-    const target = this.pathOf(key);
+    const path = this.pathOf(key);
     const bytes = toBytes(body);
-    return this.inParentDirectory(target, 'putIfAbsent', key, async (dir) => {
-      const temp = await writeTempFile(dir, bytes);
-      try {
-        // link(2) fails with EEXIST if the name exists: exactly one of concurrent writers wins, and the
-        // object appears complete because the temp file was fully written and synced first.
-        await link(temp, target);
-        await fsyncDirectory(dir);
+    return this.onWorker('putIfAbsent', key, async () => {
+      const journal = await this.journal();
+      const direct = bytes.length > JOURNAL_MAX_BODY;
+      if (await directoryIo().run({ op: 'putIfAbsent', path, bytes, sync: direct, spares: this.spares })) {
+        await (direct ? journal.record('direct', path) : journal.record('put', path, bytes));
         return true;
-      } catch (error) {
-        if (!isCode(error, 'EEXIST')) throw error;
-        if ((await lstat(target)).isDirectory()) throw keyConflict(key, 'putIfAbsent');
-        return false;
-      } finally {
-        await rm(temp, { force: true });
       }
+      // Whoever wrote it may not be synced yet; the caller may now rely on what is there.
+      await directoryIo().run({ op: 'syncPaths', files: [path], dirs: [dirname(path)] });
+      return false;
     });
   }
 
   async get(key: string, range?: ByteRange): Promise<Uint8Array | null> {
     validateRange(range);
     const path = this.pathOf(key);
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(path, 'r');
-    } catch (error) {
-      if (isMissing(error)) return null;
-      throw this.fsError(error, 'get', key);
-    }
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) return null;
-      const start = range?.start ?? 0;
-      const end = Math.min(range?.end ?? info.size - 1, info.size - 1);
-      if (start > end) return new Uint8Array(0);
-      const buffer = Buffer.alloc(end - start + 1);
-      let filled = 0;
-      while (filled < buffer.length) {
-        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, start + filled);
-        if (bytesRead === 0) break; // truncated underneath us: cannot happen with atomic writers
-        filled += bytesRead;
-      }
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
-    } catch (error) {
-      throw this.fsError(error, 'get', key);
-    } finally {
-      await handle.close();
-    }
+    return this.onWorker('get', key, async () => {
+      await this.journal();
+      return directoryIo().run({ op: 'get', path, start: range?.start, end: range?.end });
+    });
   }
 
   async head(key: string): Promise<ObjectInfo | null> {
     try {
+      await this.journal();
       return await this.infoOf(key);
     } catch (error) {
       throw this.fsError(error, 'head', key);
@@ -116,6 +93,7 @@ export class DirectoryObjectStore implements ObjectStore {
     const after = opts.cursor ?? opts.startAfter;
     const objects: ObjectInfo[] = [];
     try {
+      await this.journal();
       for await (const key of walkKeys(this.root, prefix, after)) {
         if (objects.length === limit) return { objects, nextCursor: objects[objects.length - 1].key };
         const info = await this.infoOf(key); // null if deleted since the directory was read
@@ -129,15 +107,11 @@ export class DirectoryObjectStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     const path = this.pathOf(key);
-    try {
-      await unlink(path);
-    } catch (error) {
-      // Missing, or a folder of other keys (EISDIR; EPERM on macOS): either way no object to delete.
-      if (isMissing(error) || isCode(error, 'EISDIR')) return;
-      if (isCode(error, 'EPERM') && (await lstat(path).catch(() => null))?.isDirectory()) return;
-      throw this.fsError(error, 'delete', key);
-    }
-    await this.pruneEmptyParents(dirname(path));
+    await this.onWorker('delete', key, async () => {
+      const journal = await this.journal();
+      await directoryIo().run({ op: 'delete', path, root: this.root, spares: this.spares });
+      await journal.record('delete', path);
+    });
   }
 
   async check(): Promise<void> {
@@ -172,36 +146,21 @@ export class DirectoryObjectStore implements ObjectStore {
     }
   }
 
-  private async inParentDirectory<T>(
-    target: string,
-    operation: string,
-    key: string,
-    write: (dir: string) => Promise<T>,
-  ): Promise<T> {
-    const dir = dirname(target);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await mkdir(dir, { recursive: true });
-        return await write(dir);
-      } catch (error) {
-        if (isCode(error, 'ENOENT') && attempt < PARENT_RACE_ATTEMPTS) continue;
-        throw this.fsError(error, operation, key);
-      }
-    }
+  /** Opened on first use: replays the journals a crashed process left before anything is read or written. */
+  private journal(): Promise<DirectoryJournal> {
+    this.#journal ??= DirectoryJournal.open(this.root);
+    this.#journal.catch(() => {
+      this.#journal = undefined; // try again on the next call
+    });
+    return this.#journal;
   }
 
-  /** Removes now-empty folders up to (not including) the root, so deleted sessions leave no trace. */
-  private async pruneEmptyParents(dir: string): Promise<void> {
-    for (
-      let current = dir;
-      current.startsWith(this.root) && current !== this.root;
-      current = dirname(current)
-    ) {
-      try {
-        await rmdir(current);
-      } catch {
-        return; // not empty (or already gone, or recreated by a writer): stop here
-      }
+  /** Runs a job on the I/O workers; their errors become StorageErrors naming the operation and key. */
+  private async onWorker<T>(operation: string, key: string, job: () => Promise<T>): Promise<T> {
+    try {
+      return await job();
+    } catch (error) {
+      throw this.fsError(error, operation, key);
     }
   }
 
@@ -264,32 +223,4 @@ function keyConflict(key: string, operation: string, cause?: unknown): StorageEr
 
 function isMissing(error: unknown): boolean {
   return isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR');
-}
-
-async function writeTempFile(dir: string, bytes: Uint8Array): Promise<string> {
-  const temp = join(dir, RESERVED_SEGMENT_PREFIX + randomBytes(8).toString('hex'));
-  const handle = await open(temp, 'wx', 0o644);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  return temp;
-}
-
-/** Makes a rename or link durable: the new directory entry survives a crash. */
-async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (error) {
-    // Some file systems cannot fsync a directory; the rename itself is still atomic there.
-    if (!isCode(error, 'EINVAL') && !isCode(error, 'ENOTSUP')) throw error;
-  } finally {
-    await handle.close();
-  }
 }
