@@ -36,8 +36,11 @@ function quote(value: string): string {
 
 function check<T>(value: unknown, checkers: Checkers, prefix: string): Result<T> {
   if (!isObject(value)) return invalid(`${prefix || '(root)'}: Expected object`);
-  const id = typeof value.id === 'string' ? value.id : undefined;
   const type = value.type;
+  // The valid path first and allocation-free: this runs for every message, both ways.
+  if (typeof type === 'string' && isMessageType(type) && checkers[type].check(value))
+    return { ok: true, value: value as T };
+  const id = typeof value.id === 'string' ? value.id : undefined;
   const typePath = fieldPath('/type', prefix);
   if (typeof type !== 'string') {
     const problem = type === undefined ? 'Expected required property' : 'Expected string';
@@ -52,7 +55,6 @@ function check<T>(value: unknown, checkers: Checkers, prefix: string): Result<T>
     );
   }
   const checker = checkers[type];
-  if (checker.check(value)) return { ok: true, value: value as T };
   const first = checker.firstError(value);
   return invalid(first ? describeValueError(first, prefix) : `${prefix || '(root)'}: invalid`, id);
 }

@@ -109,6 +109,18 @@ describe('Sequencer', () => {
     expect(log.lastSeq).toBe(10);
   });
 
+  it('stores the seq it assigns, never one a producer put in its envelope', async () => {
+    const { gate, sequencer, batches, log } = await setup();
+    gate.release();
+    const first = await sequencer.submitAsync({ ...message(1), seq: 99 });
+    const second = await sequencer.submitAsync(message(2));
+    expect([first.seq, second.seq]).toEqual([1, 2]);
+    const lines = batches.flatMap((b) => b.lines);
+    expect(lines.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([1, 2]);
+    expect(lines[0].startsWith('{"seq":1,"id":')).toBe(true);
+    expect((await log.readPage(0, 10)).map((l) => l.seq)).toEqual([1, 2]);
+  });
+
   it('writes chunks in parallel but commits them in order: a later chunk stored first waits', async () => {
     const { gate, sequencer, events } = await setup();
     for (let n = 1; n <= 4; n++) sequencer.submit(message(n), (_e, seq) => events.push(`ack ${seq}`));

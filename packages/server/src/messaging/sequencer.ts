@@ -116,9 +116,16 @@ export class Sequencer {
       waiting.callbacks.push((error, seq) => callback(error, seq, true));
       return;
     }
+    // The backend assigns seq; one a producer put in its envelope is not stored.
+    if (message.seq !== undefined) {
+      const { seq: _producers, ...rest } = message;
+      message = rest;
+    }
     const seq = this.#nextSeq++;
-    // `seq` first: readers find it without parsing the line (jsonl.ts seqOfLine).
-    const line = JSON.stringify({ seq, ...message });
+    // `seq` first: readers find it without parsing the line (jsonl.ts seqOfLine). Spliced into the
+    // serialised envelope (an object, so its text starts with '{') instead of copying the object.
+    const body = JSON.stringify(message);
+    const line = body.length > 2 ? `{"seq":${seq},${body.slice(1)}` : `{"seq":${seq}}`;
     const pending: Pending = { message, seq, line, callbacks: [callback] };
     this.#queue.push(pending);
     this.#pendingById.set(message.id, pending);
