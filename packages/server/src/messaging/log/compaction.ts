@@ -30,6 +30,7 @@ export class Compactor {
   #busy = false;
   #again = false;
   #stopped = false;
+  #draining: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: ObjectStore,
@@ -52,7 +53,12 @@ export class Compactor {
       return;
     }
     this.#busy = true;
-    void this.#drain();
+    this.#draining = this.#drain();
+  }
+
+  /** Resolves once background compaction has nothing left to do (for now). */
+  async settled(): Promise<void> {
+    while (this.#busy) await this.#draining;
   }
 
   /** Every chunk into a segment; resolves when the index says so. */

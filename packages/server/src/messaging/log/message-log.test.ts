@@ -59,6 +59,7 @@ describe('MessageLog', () => {
     const { store, session } = sessionStore();
     const { log } = await openLog(session, { mergeFanIn: 4, segmentBytes: 40_000 });
     await appendMany(log, 60, 10); // 600 messages of ~190 bytes: ~114 kB, about three segments
+    await log.compacted(); // compaction runs behind the appends; let it catch up
     await log.close();
     const keys = (await store.list('rfe_workflows/')).objects.map((o) => o.key.split('/').slice(4).join('/'));
     expect(keys.filter((k) => k.startsWith('messages-'))).toEqual([

@@ -172,6 +172,11 @@ export class MessageLog {
     this.#compactor = this.#newCompactor();
   }
 
+  /** Resolves once background compaction has caught up with the appends so far. */
+  compacted(): Promise<void> {
+    return this.#compactor.settled();
+  }
+
   /** Compacts every chunk into segments (the session ended or is being unloaded). */
   seal(): Promise<void> {
     return this.#compactor.seal();
