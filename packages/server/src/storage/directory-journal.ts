@@ -257,14 +257,21 @@ async function replayAbandoned(dir: string, spares: string): Promise<void> {
     const last = new Map<string, JournalRecord>();
     for (const record of decodeRecords(await readFile(join(dir, name)))) last.set(record.path, record);
     for (const record of last.values()) {
-      if (record.op === 'put') {
-        await directoryIo().run({ op: 'put', path: record.path, bytes: record.body, sync: true, spares });
-      } else if (record.op === 'delete') {
-        await directoryIo().run({ op: 'delete', path: record.path, root: dirname(dir), spares });
-      }
+      // A record that cannot be applied (its path is now a folder of other keys) must not keep the
+      // store from opening; everything else is still replayed.
+      await applyRecord(record, dir, spares).catch(() => {});
     }
     await directoryIo().run({ op: 'syncPaths', files: [], dirs: [dir] });
     await unlink(join(dir, name));
+  }
+}
+
+/** Puts become durable files again, deletes are redone; a 'direct' write was synced on its own. */
+async function applyRecord(record: JournalRecord, dir: string, spares: string): Promise<void> {
+  if (record.op === 'put') {
+    await directoryIo().run({ op: 'put', path: record.path, bytes: record.body, sync: true, spares });
+  } else if (record.op === 'delete') {
+    await directoryIo().run({ op: 'delete', path: record.path, root: dirname(dir), spares });
   }
 }
 
