@@ -85,11 +85,16 @@ export class S3ObjectStore implements ObjectStore {
   async putIfAbsent(key: string, body: Uint8Array | string, opts: PutOptions = {}): Promise<boolean> {
     const bytes = toBytes(body);
     const input = this.putInput(key, bytes, opts);
-    const md5 = createHash('md5').update(bytes).digest('hex');
     // After a failed attempt the write may have landed anyway (lost response, timeout). If the key then
     // holds exactly our bytes, that write was ours — or indistinguishable from it — so report success.
+    // The MD5 is computed only then: hashing every chunk would cost CPU on the hot path.
     let previousAttemptFailed = false;
-    const isOurs = (existing: ObjectInfo | null) => previousAttemptFailed && existing?.etag === md5;
+    let md5: string | undefined;
+    const isOurs = (existing: ObjectInfo | null) => {
+      if (!previousAttemptFailed || existing?.etag === undefined) return false;
+      md5 ??= createHash('md5').update(bytes).digest('hex');
+      return existing.etag === md5;
+    };
 
     return this.call('putIfAbsent', key, async (signal) => {
       try {
