@@ -17,6 +17,7 @@ import {
   type ResyncFrame,
   SERVER_FRAME_SCHEMAS,
   type ServerAckFrame,
+  type ServerAcksFrame,
 } from './wire.ts';
 
 export type SendFrame = { op: 'send'; message: Envelope };
@@ -26,6 +27,7 @@ export type ServerFrame =
   | ReadyFrame
   | MessageFrame
   | ServerAckFrame
+  | ServerAcksFrame
   | ErrorFrame
   | ResyncFrame
   | PongFrame

@@ -29,6 +29,8 @@ export const HelloFrameSchema = Type.Object(
     protocol: Type.Literal(PROTOCOL_VERSION),
     role: Type.Union(ROLES.map((r) => Type.Literal(r))),
     token: Type.Optional(Type.String({ minLength: 1 })),
+    /** The client understands `acks` frames: the server may acknowledge a stored batch in one frame. */
+    batchAcks: Type.Optional(Type.Boolean()),
   },
   Closed,
 );
@@ -56,6 +58,14 @@ export const MessageFrameSchema = Type.Object({ op: Type.Literal('message'), mes
 /** The message `id` is persisted as `seq` (also sent for duplicates); the producer drops it from its outbox. */
 export const ServerAckFrameSchema = Type.Object(
   { op: Type.Literal('ack'), id: Type.String({ minLength: 1 }), seq: Seq },
+  Closed,
+);
+/** Several `ack`s in one frame, in order (only to clients whose hello said `batchAcks`). */
+export const ServerAcksFrameSchema = Type.Object(
+  {
+    op: Type.Literal('acks'),
+    acks: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), seq: Seq }, Closed), { minItems: 1 }),
+  },
   Closed,
 );
 /** Something was refused. With `id`, it is that message; without, the frame or the connection. */
@@ -89,6 +99,7 @@ export const SERVER_FRAME_SCHEMAS = {
   ready: ReadyFrameSchema,
   message: MessageFrameSchema,
   ack: ServerAckFrameSchema,
+  acks: ServerAcksFrameSchema,
   error: ErrorFrameSchema,
   resync: ResyncFrameSchema,
   pong: PongFrameSchema,
@@ -100,6 +111,7 @@ export type ClientAckFrame = Static<typeof ClientAckFrameSchema>;
 export type PingFrame = Static<typeof PingFrameSchema>;
 export type ReadyFrame = Static<typeof ReadyFrameSchema>;
 export type ServerAckFrame = Static<typeof ServerAckFrameSchema>;
+export type ServerAcksFrame = Static<typeof ServerAcksFrameSchema>;
 export type ErrorFrame = Static<typeof ErrorFrameSchema>;
 export type ResyncFrame = Static<typeof ResyncFrameSchema>;
 export type PongFrame = Static<typeof PongFrameSchema>;

@@ -144,6 +144,7 @@ describe('JSON Schema export', () => {
       'ready',
       'message',
       'ack',
+      'acks',
       'error',
       'resync',
       'pong',

@@ -66,6 +66,7 @@ class SessionChannel implements Channel {
           op: 'hello',
           protocol: PROTOCOL_VERSION,
           role: options.role,
+          batchAcks: true,
           ...(token ? { token } : {}),
         });
       },
@@ -162,6 +163,10 @@ class SessionChannel implements Channel {
         void this.#removeFromOutbox(frame.id).then(() =>
           this.#events.emit('ack', { id: frame.id, seq: frame.seq }),
         );
+        break;
+      case 'acks':
+        for (const ack of frame.acks)
+          void this.#removeFromOutbox(ack.id).then(() => this.#events.emit('ack', ack));
         break;
       case 'error':
         void this.#onServerError(frame);

@@ -92,12 +92,18 @@ describe('sending through the outbox', () => {
       op: 'hello',
       protocol: 1,
       role: 'runner',
+      batchAcks: true,
       token: 'session-token',
     });
     await channel.close();
 
     channel = channelTo(server, { role: 'ui' });
-    expect((await server.connection(1)).frames[0]).toEqual({ op: 'hello', protocol: 1, role: 'ui' });
+    expect((await server.connection(1)).frames[0]).toEqual({
+      op: 'hello',
+      protocol: 1,
+      role: 'ui',
+      batchAcks: true,
+    });
   });
 
   it('after close nothing more is sent and no reconnect happens', async () => {

@@ -32,6 +32,8 @@ export class FrameSocket {
   #closed = false;
   #corked = false;
   #alive = true;
+  #batchAcks = false;
+  #pendingAcks: string[] = [];
   // Frames that arrive while the hello is being answered; handled right after it.
   readonly #early: { data: unknown; isBinary: boolean }[] = [];
   readonly #helloTimer: ReturnType<typeof setTimeout>;
@@ -73,9 +75,23 @@ export class FrameSocket {
     this.ws.send(text);
   }
 
-  /** An ack as text: ids are validated UUIDs, so no escaping is needed and no serialiser runs. */
+  /**
+   * An ack as text: ids are validated UUIDs, so no escaping is needed and no serialiser runs. For a
+   * client whose hello said `batchAcks`, the acks of one tick (a stored chunk) leave as one `acks` frame.
+   */
   sendAck(id: string, seq: number): void {
-    this.sendText(`{"op":"ack","id":"${id}","seq":${seq}}`);
+    if (!this.#batchAcks) {
+      this.sendText(`{"op":"ack","id":"${id}","seq":${seq}}`);
+      return;
+    }
+    if (this.#pendingAcks.length === 0) process.nextTick(() => this.#flushAcks());
+    this.#pendingAcks.push(`{"id":"${id}","seq":${seq}}`);
+  }
+
+  #flushAcks(): void {
+    const acks = this.#pendingAcks;
+    this.#pendingAcks = [];
+    this.sendText(`{"op":"acks","acks":[${acks.join(',')}]}`);
   }
 
   /**
@@ -158,6 +174,7 @@ export class FrameSocket {
 
   #startHello(hello: HelloFrame): void {
     this.#helloStarted = true;
+    this.#batchAcks = hello.batchAcks === true;
     clearTimeout(this.#helloTimer);
     Promise.resolve()
       .then(() => this.options.onHello(hello))

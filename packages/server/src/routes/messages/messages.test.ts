@@ -168,6 +168,30 @@ describe('session messaging over the API', () => {
     raw.ws.close();
   });
 
+  it('a client whose hello says batchAcks gets the acks of a stored chunk in one acks frame; others one ack each', async () => {
+    const batched = await rawSocket(f.runnerUrl, { authorization: `Bearer ${f.runnerToken}` });
+    batched.send({ op: 'hello', protocol: 1, role: 'runner', batchAcks: true });
+    await waitFor(() => batched.frames.some((x) => x.op === 'ready'));
+    const ids = Array.from({ length: 40 }, (_, k) => uuid(7000 + k));
+    for (const [k] of ids.entries()) batched.send({ op: 'send', message: message(7000 + k) });
+    const acked = () =>
+      batched.frames.flatMap((x) => (x.op === 'acks' ? (x.acks as { id: string; seq: number }[]) : []));
+    await waitFor(() => acked().length === 40);
+    expect(acked().map((a) => a.id)).toEqual(ids);
+    const seqs = acked().map((a) => a.seq);
+    expect(seqs).toEqual(Array.from({ length: 40 }, (_, k) => seqs[0] + k));
+    expect(batched.frames.filter((x) => x.op === 'acks').length).toBeLessThan(40); // batched, not one each
+    expect(batched.frames.filter((x) => x.op === 'ack')).toEqual([]);
+    batched.ws.close();
+
+    const single = await rawSocket(f.runnerUrl, { authorization: `Bearer ${f.runnerToken}` });
+    single.send({ op: 'hello', protocol: 1, role: 'runner' });
+    for (let k = 0; k < 5; k++) single.send({ op: 'send', message: message(7100 + k) });
+    await waitFor(() => single.acks().length === 5);
+    expect(single.frames.filter((x) => x.op === 'acks')).toEqual([]);
+    single.ws.close();
+  });
+
   it('bad frames get an error frame naming the problem; the connection and the log carry on', async () => {
     const before = (await page(0, 1)).lastSeq;
     const raw = await rawSocket(f.runnerUrl, { authorization: `Bearer ${f.runnerToken}` });
