@@ -12,7 +12,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeRecords, JOURNAL_MAX_BODY } from './directory-journal.ts';
+import { JOURNAL_MAX_BODY } from './directory-journal.ts';
+import { decodeRecords } from './directory-journal-records.ts';
 import { DirectoryObjectStore } from './directory-store.ts';
 
 let root: string;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { directoryIo } from './directory-io.ts';
+import { encodeRecord, type JournalOp } from './directory-journal-records.ts';
+import { removeAbandonedSpares, replayAbandoned } from './directory-journal-replay.ts';
 import { RESERVED_SEGMENT_PREFIX } from './keys.ts';
 
 /**
@@ -12,18 +13,14 @@ import { RESERVED_SEGMENT_PREFIX } from './keys.ts';
  * write-ahead journal and the writes that arrive together share one `fdatasync`; the files themselves
  * are written without sync. A mutation resolves once its record is synced.
  *
- * Every few seconds the journal rotates: the files the old journal covers that still exist are synced
+ * Every 30 s (or 64 MB, or after 2 s of quiet) the journal rotates: the files the old journal covers that
+ * still exist are synced
  * (most are short-lived chunks, merged and deleted by then) and the old journal is removed. After a
  * crash, the next store on this directory replays the journals of processes that are gone: the last
  * record per path wins (put → the bytes, delete → no file), so nothing acknowledged is lost.
  *
- * Records: u32 length | u32 crc32 | u8 op | u16 path length | path | body. Replay stops at the first
- * record that is short or fails its checksum: the torn tail of a write that was never acknowledged.
+ * Record format: directory-journal-records.ts; replay: directory-journal-replay.ts.
  */
-export type JournalOp = 'put' | 'delete' | 'direct';
-
-const OPS: JournalOp[] = ['put', 'delete', 'direct'];
-const HEADER_BYTES = 4 + 4 + 1 + 2;
 const JOURNAL_DIR = `${RESERVED_SEGMENT_PREFIX}journal`;
 /** The store's recycled files (directory-io-worker.js); names start with the owning process's pid. */
 export const SPARE_FOLDER = `${RESERVED_SEGMENT_PREFIX}spare`;
@@ -85,7 +82,7 @@ export class DirectoryJournal {
   static async open(root: string): Promise<DirectoryJournal> {
     const journal = new DirectoryJournal(root);
     await mkdir(journal.#dir, { recursive: true });
-    await replayAbandoned(journal.#dir, join(root, SPARE_FOLDER));
+    await replayAbandoned(journal.#dir, join(root, SPARE_FOLDER), liveJournals);
     await removeAbandonedSpares(join(root, SPARE_FOLDER));
     return journal;
   }
@@ -107,11 +104,6 @@ export class DirectoryJournal {
       for (const generation of this.#unsynced)
         if ((generation.files.get(path) ?? order) < order) generation.files.delete(path);
     });
-  }
-
-  /** Resolves once everything recorded so far is durable. */
-  async barrier(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
   }
 
   async #flush(): Promise<void> {
@@ -202,98 +194,9 @@ export class DirectoryJournal {
   }
 }
 
-function encodeRecord(op: JournalOp, path: string, body: Uint8Array = new Uint8Array(0)): Buffer {
-  const pathBytes = Buffer.from(path);
-  const record = Buffer.allocUnsafe(HEADER_BYTES + pathBytes.length + body.length);
-  record.writeUInt32LE(record.length, 0);
-  record.writeUInt8(OPS.indexOf(op), 8);
-  record.writeUInt16LE(pathBytes.length, 9);
-  pathBytes.copy(record, HEADER_BYTES);
-  record.set(body, HEADER_BYTES + pathBytes.length);
-  record.writeUInt32LE(crc32(record.subarray(8)), 4);
-  return record;
-}
-
-export interface JournalRecord {
-  op: JournalOp;
-  path: string;
-  body: Buffer;
-}
-
-/** The intact records of a journal file, up to the first torn or corrupt one. */
-export function decodeRecords(bytes: Buffer): JournalRecord[] {
-  const records: JournalRecord[] = [];
-  for (let at = 0; at + HEADER_BYTES <= bytes.length; ) {
-    const length = bytes.readUInt32LE(at);
-    if (length < HEADER_BYTES || at + length > bytes.length) break;
-    const record = bytes.subarray(at, at + length);
-    if (crc32(record.subarray(8)) !== record.readUInt32LE(4)) break;
-    const op = OPS[record.readUInt8(8)];
-    const pathLength = record.readUInt16LE(9);
-    if (!op || HEADER_BYTES + pathLength > length) break;
-    records.push({
-      op,
-      path: record.toString('utf8', HEADER_BYTES, HEADER_BYTES + pathLength),
-      body: record.subarray(HEADER_BYTES + pathLength),
-    });
-    at += length;
-  }
-  return records;
-}
-
 async function writeFully(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
   for (let done = 0; done < bytes.length; ) {
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
     done += bytesWritten;
-  }
-}
-
-/** Journals of processes that no longer run (a crash): their last record per path is applied, durably. */
-async function replayAbandoned(dir: string, spares: string): Promise<void> {
-  const names = (await readdir(dir))
-    .filter((name) => name.endsWith('.log') && isAbandoned(name, liveJournals))
-    .sort();
-  for (const name of names) {
-    const last = new Map<string, JournalRecord>();
-    for (const record of decodeRecords(await readFile(join(dir, name)))) last.set(record.path, record);
-    for (const record of last.values()) {
-      // A record that cannot be applied (its path is now a folder of other keys) must not keep the
-      // store from opening; everything else is still replayed.
-      await applyRecord(record, dir, spares).catch(() => {});
-    }
-    await directoryIo().run({ op: 'syncPaths', files: [], dirs: [dir] });
-    await unlink(join(dir, name));
-  }
-}
-
-/** Puts become durable files again, deletes are redone; a 'direct' write was synced on its own. */
-async function applyRecord(record: JournalRecord, dir: string, spares: string): Promise<void> {
-  if (record.op === 'put') {
-    await directoryIo().run({ op: 'put', path: record.path, bytes: record.body, sync: true, spares });
-  } else if (record.op === 'delete') {
-    await directoryIo().run({ op: 'delete', path: record.path, root: dirname(dir), spares });
-  }
-}
-
-/** Spare files of processes that no longer run: empty files nobody will reuse. */
-async function removeAbandonedSpares(spares: string): Promise<void> {
-  const names = await readdir(spares).catch(() => [] as string[]);
-  for (const name of names) {
-    const owner = name.slice(RESERVED_SEGMENT_PREFIX.length);
-    if (owner.split('-')[0] !== String(process.pid) && isAbandoned(owner.replace('-', '.'), new Set()))
-      await unlink(join(spares, name)).catch(() => {});
-  }
-}
-
-/** Named `{pid}.…`: abandoned when that process is gone (or is a previous incarnation of this pid). */
-function isAbandoned(name: string, live: Set<string>): boolean {
-  if (live.has(name)) return false;
-  const pid = Number(name.split('.')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return true; // a previous incarnation
-  try {
-    process.kill(pid, 0);
-    return false; // that process still runs and replays nothing of ours either
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
