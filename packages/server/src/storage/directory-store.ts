@@ -114,6 +114,11 @@ export class DirectoryObjectStore implements ObjectStore {
     });
   }
 
+  /** Deletes run in parallel on the I/O workers; their journal records share syncs. */
+  async deleteMany(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((key) => this.delete(key)));
+  }
+
   async check(): Promise<void> {
     try {
       await mkdir(this.root, { recursive: true });

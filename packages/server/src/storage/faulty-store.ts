@@ -1,5 +1,5 @@
 import { StorageError } from './errors.ts';
-import type { ObjectStore } from './object-store.ts';
+import { deleteKeys, type ObjectStore } from './object-store.ts';
 
 export type FaultableOperation = 'put' | 'putIfAbsent' | 'delete' | 'get' | 'head' | 'list';
 
@@ -60,6 +60,7 @@ export function withFaults(store: ObjectStore, options: FaultOptions): FaultySto
     put: (key, body, opts) => run('put', () => store.put(key, body, opts)),
     putIfAbsent: (key, body, opts) => run('putIfAbsent', () => store.putIfAbsent(key, body, opts)),
     delete: (key) => run('delete', () => store.delete(key)),
+    deleteMany: (keys) => run('delete', () => deleteKeys(store, keys)),
     get: (key, range) => run('get', () => store.get(key, range)),
     head: (key) => run('head', () => store.head(key)),
     list: (prefix, opts) => run('list', () => store.list(prefix, opts)),

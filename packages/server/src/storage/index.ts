@@ -5,6 +5,7 @@ export { compareKeys, validateKey, validatePrefix } from './keys.ts';
 export {
   type ByteRange,
   DEFAULT_LIST_LIMIT,
+  deleteKeys,
   type ListOptions,
   type ListPage,
   type ObjectInfo,

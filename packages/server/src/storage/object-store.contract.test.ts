@@ -8,7 +8,7 @@ import { type S3Proxy, startS3Proxy } from '../../test/support/s3rver-proxy.ts';
 import { DirectoryObjectStore } from './directory-store.ts';
 import { StorageError } from './errors.ts';
 import { compareKeys } from './keys.ts';
-import { type ObjectStore, scopedStore } from './object-store.ts';
+import { deleteKeys, type ObjectStore, scopedStore } from './object-store.ts';
 import { S3ObjectStore } from './s3-store.ts';
 
 const BUCKET = 'contract';
@@ -246,6 +246,21 @@ describe.each(variants)('ObjectStore contract: $name', (variant) => {
     await store.delete('never/existed');
     expect((await store.list('trash/')).objects.map((o) => o.key)).toEqual(['trash/keep']);
     expect(await store.putIfAbsent('trash/a/b', 'again')).toBe(true);
+  });
+
+  it('deleteMany removes many keys at once (missing ones included), through a scoped store too', async () => {
+    const store = await variant.makeStore();
+    const keys = Array.from({ length: 30 }, (_, k) => `bulk/chunk-${String(k).padStart(2, '0')}`);
+    for (const key of keys) await store.put(key, key);
+    await store.put('bulk/keep', 'y');
+    expect(store.deleteMany).toBeTypeOf('function');
+    await store.deleteMany!([...keys.slice(0, 20), 'bulk/never-existed']);
+    const scoped = scopedStore(store, 'bulk');
+    await deleteKeys(
+      scoped,
+      keys.slice(20).map((key) => key.slice('bulk/'.length)),
+    );
+    expect((await store.list('bulk/')).objects.map((o) => o.key)).toEqual(['bulk/keep']);
   });
 
   it('a scoped store sees only its own keys, relative to its prefix', async () => {

@@ -50,11 +50,20 @@ export interface ObjectStore {
   list(prefix: string, opts?: ListOptions): Promise<ListPage>;
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): Promise<void>;
+  /** Deletes many keys in as few requests as the store allows (S3: 1,000 per request). Use `deleteKeys`. */
+  deleteMany?(keys: string[]): Promise<void>;
   /** Readiness probe: resolves when the store is reachable and usable, throws StorageError otherwise. */
   check(): Promise<void>;
 }
 
 export const DEFAULT_LIST_LIMIT = 1000;
+
+/** Deletes `keys` with the store's batch delete when it has one, else one delete per key in parallel. */
+export async function deleteKeys(store: ObjectStore, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  if (store.deleteMany) await store.deleteMany(keys);
+  else await Promise.all(keys.map((key) => store.delete(key)));
+}
 
 export function resolveListLimit(limit: number | undefined): number {
   const value = limit ?? DEFAULT_LIST_LIMIT;
@@ -85,6 +94,7 @@ export function scopedStore(store: ObjectStore, prefix: string): ObjectStore {
       return page.nextCursor === undefined ? { objects } : { objects, nextCursor: page.nextCursor };
     },
     delete: (key) => store.delete(inner(key)),
+    deleteMany: (keys) => deleteKeys(store, keys.map(inner)),
     check: () => store.check(),
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -194,6 +195,33 @@ export class S3ObjectStore implements ObjectStore {
     await this.call('delete', key, (signal) =>
       this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }), { abortSignal: signal }),
     );
+  }
+
+  /** DeleteObjects, up to 1,000 keys a request; a key S3 could not delete fails the call. */
+  async deleteMany(keys: string[]): Promise<void> {
+    for (let at = 0; at < keys.length; at += S3_PAGE_MAX) {
+      const page = keys.slice(at, at + S3_PAGE_MAX);
+      const Objects = page.map((key) => ({ Key: this.fullKey(key) }));
+      const out = await this.call('delete', page[0], (signal) =>
+        this.client.send(
+          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects, Quiet: true } }),
+          {
+            abortSignal: signal,
+          },
+        ),
+      );
+      const failed = out.Errors?.[0];
+      if (failed) {
+        throw new StorageError(
+          failed.Code === 'AccessDenied' ? 'access_denied' : 'unknown',
+          `Deleting '${failed.Key?.slice(this.prefix.length)}' failed: ${failed.Code} ${failed.Message ?? ''}.`,
+          {
+            operation: 'delete',
+            hint: 'Check the delete permission on the bucket; the delete can be retried.',
+          },
+        );
+      }
+    }
   }
 
   /** Lists at most one key under the prefix: proves endpoint, credentials, bucket and list permission. */

@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../../storage/index.ts';
+import { deleteKeys, type ObjectStore } from '../../storage/index.ts';
 import { getWithRetry, putImmutable, putReplacing, type WritePolicy, withRetry } from './durable-write.ts';
 import { asBuffer, marksOf } from './jsonl.ts';
 import { CHUNK_PREFIX, chunkKey, parseChunkKey, segmentKey } from './layout.ts';
@@ -181,7 +181,10 @@ export class Compactor {
   async #finish(inputs: ChunkEntry[], kind: CompactionKind, started: number): Promise<void> {
     await this.writeIndex();
     // Leftovers of a failed delete are garbage the next seal removes; readers never see them.
-    await Promise.all(inputs.map((c) => this.store.delete(c.key).catch(() => {})));
+    await deleteKeys(
+      this.store,
+      inputs.map((c) => c.key),
+    ).catch(() => {});
     this.observe(kind, (performance.now() - started) / 1000);
   }
 
@@ -205,11 +208,13 @@ export class Compactor {
         () => this.store.list(CHUNK_PREFIX, { cursor }),
         3,
       );
-      for (const object of page.objects) {
-        const range = parseChunkKey(object.key);
-        if (range && range.last <= covered && !live.has(object.key))
-          await this.store.delete(object.key).catch(() => {});
-      }
+      const garbage = page.objects
+        .map((object) => object.key)
+        .filter((key) => {
+          const range = parseChunkKey(key);
+          return range !== null && range.last <= covered && !live.has(key);
+        });
+      await deleteKeys(this.store, garbage).catch(() => {});
       cursor = page.nextCursor;
     } while (cursor);
   }
