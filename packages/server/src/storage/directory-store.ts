@@ -18,11 +18,11 @@ import {
 
 /**
  * Objects as plain files under `root` (key 'a/b.jsonl' → root/a/b.jsonl), for the embedded mode.
- * Writes are atomic (temp file in the same directory, then rename, or link for putIfAbsent) and durable
- * when they resolve: small writes and deletes through the store's journal, which syncs many of them at
- * once (directory-journal.ts), large ones with their own fsync of file and directory. Reads, writes and
- * deletes run on I/O worker threads (directory-io.ts); listings walk the tree here. Content types are
- * not stored.
+ * Writes are atomic (a temporary file in the store's spare folder on the same file system, then rename,
+ * or link for putIfAbsent) and durable when they resolve: small writes and deletes through the store's
+ * journal, which syncs many of them at once (directory-journal.ts), large ones with their own fsync of
+ * file and directory. Reads, writes and deletes run on I/O worker threads (directory-io.ts); listings
+ * walk the tree here. Content types are not stored.
  *
  * Limitation of a file tree: a key cannot be both an object and a folder of other keys ('a' and 'a/b');
  * such a write fails with StorageError('key_conflict'). S3 allows it; the platform's layout never needs it.

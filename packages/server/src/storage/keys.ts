@@ -1,6 +1,9 @@
 import { StorageError } from './errors.ts';
 
-/** Temporary files of the directory driver start with this; keys may not, so they never collide. */
+/**
+ * The directory driver's own files and folders (temporary and spare files, its journal) start with this;
+ * keys may not, so they never collide and listings skip them.
+ */
 export const RESERVED_SEGMENT_PREFIX = '.rfe-tmp-';
 
 /** S3's limit; the directory driver inherits it so keys stay portable between drivers. */
