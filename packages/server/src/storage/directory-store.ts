@@ -48,7 +48,7 @@ export class DirectoryObjectStore implements ObjectStore {
       const journal = await this.journal();
       const direct = bytes.length > JOURNAL_MAX_BODY;
       await directoryIo().run({ op: 'put', path, bytes, sync: direct, spares: this.spares });
-      await (direct ? journal.record('direct', path) : journal.record('put', path, bytes));
+      await recordWrite(journal, path, bytes, direct);
     });
   }
 
@@ -59,7 +59,7 @@ export class DirectoryObjectStore implements ObjectStore {
       const journal = await this.journal();
       const direct = bytes.length > JOURNAL_MAX_BODY;
       if (await directoryIo().run({ op: 'putIfAbsent', path, bytes, sync: direct, spares: this.spares })) {
-        await (direct ? journal.record('direct', path) : journal.record('put', path, bytes));
+        await recordWrite(journal, path, bytes, direct);
         return true;
       }
       // Whoever wrote it may not be synced yet; the caller may now rely on what is there.
@@ -153,10 +153,13 @@ export class DirectoryObjectStore implements ObjectStore {
 
   /** Opened on first use: replays the journals a crashed process left before anything is read or written. */
   private journal(): Promise<DirectoryJournal> {
-    this.#journal ??= DirectoryJournal.open(this.root);
-    this.#journal.catch(() => {
-      this.#journal = undefined; // try again on the next call
-    });
+    if (!this.#journal) {
+      const opening = DirectoryJournal.open(this.root);
+      this.#journal = opening;
+      opening.catch(() => {
+        if (this.#journal === opening) this.#journal = undefined; // try again on the next call
+      });
+    }
     return this.#journal;
   }
 
@@ -212,6 +215,11 @@ export class DirectoryObjectStore implements ObjectStore {
         });
     }
   }
+}
+
+/** A small body travels in the journal record; a large one was synced on its own ('direct'). */
+function recordWrite(journal: DirectoryJournal, path: string, bytes: Uint8Array, direct: boolean) {
+  return direct ? journal.record('direct', path) : journal.record('put', path, bytes);
 }
 
 function keyConflict(key: string, operation: string, cause?: unknown): StorageError {
