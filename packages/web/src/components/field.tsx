@@ -49,6 +49,13 @@ function FieldShell({ id, label, hint, error, optional, children }: FieldShellPr
 const describedBy = (id: string, hint: unknown, error?: string) =>
   error ? `${id}-error` : hint ? `${id}-hint` : undefined;
 
+/** What every control inside a FieldShell carries: its id and the ARIA links to its hint or error. */
+const controlProps = (id: string, hint: unknown, error?: string) => ({
+  id,
+  'aria-invalid': error ? true : undefined,
+  'aria-describedby': describedBy(id, hint, error),
+});
+
 type Common = { label: ReactNode; hint?: ReactNode; error?: string; optional?: boolean };
 
 export function TextField({
@@ -63,10 +70,8 @@ export function TextField({
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} optional={optional}>
       <input
-        id={id}
+        {...controlProps(id, hint, error)}
         className={cx(inputClass(Boolean(error)), className)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
         {...rest}
       />
     </FieldShell>
@@ -85,10 +90,8 @@ export function TextArea({
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} optional={optional}>
       <textarea
-        id={id}
+        {...controlProps(id, hint, error)}
         className={cx(inputClass(Boolean(error)), 'min-h-24', className)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
         {...rest}
       />
     </FieldShell>
@@ -108,10 +111,8 @@ export function SelectField({
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} optional={optional}>
       <select
-        id={id}
+        {...controlProps(id, hint, error)}
         className={cx(inputClass(Boolean(error)), 'pr-8', className)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
         {...rest}
       >
         {children}
