@@ -47,6 +47,14 @@ function gatedStore(inner: ObjectStore) {
   };
 }
 
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 const settings: SequencerSettings = {
   flushMessages: 4,
   flushBytes: 256 * 1024,
@@ -96,6 +104,7 @@ describe('Sequencer', () => {
     for (let n = 1; n <= 10; n++) {
       sequencer.submit(message(n), (error, seq) => events.push(error ? `error ${n}` : `ack ${n}=${seq}`));
     }
+    await waitUntil(() => gate.waiting() > 0); // the first chunk reached the store (slow machines take a while)
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(events).toEqual([]); // nothing acknowledged while the write is pending
     expect(gate.waiting()).toBe(1); // one chunk at a time
@@ -124,10 +133,9 @@ describe('Sequencer', () => {
   it('writes chunks in parallel but commits them in order: a later chunk stored first waits', async () => {
     const { gate, sequencer, events } = await setup();
     for (let n = 1; n <= 4; n++) sequencer.submit(message(n), (_e, seq) => events.push(`ack ${seq}`));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil(() => gate.waiting() === 1);
     for (let n = 5; n <= 8; n++) sequencer.submit(message(n), (_e, seq) => events.push(`ack ${seq}`));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(gate.waiting()).toBe(2);
+    await waitUntil(() => gate.waiting() === 2);
     gate.releaseKey('chunks/000000000005-');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(events).toEqual([]); // 5‥8 are stored, but 1‥4 are not yet
