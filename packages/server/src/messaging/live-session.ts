@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ObjectStore } from '../storage/index.ts';
 import type { FanOut } from './fan-out/fan-out.ts';
 import type { WritePolicy } from './log/durable-write.ts';
+import type { GroupCommitLog } from './log/group-commit.ts';
 import { idOfLine } from './log/jsonl.ts';
 import type { Limiter } from './log/limiter.ts';
 import type { LogIndexFile } from './log/log-index.ts';
@@ -13,6 +14,8 @@ import { RecentIds } from './recent-ids.ts';
 import { isInputType, RunnerDelivery } from './runner-delivery.ts';
 import { type PersistedBatch, Sequencer, type SubmitCallback } from './sequencer.ts';
 import type { MessagingSettings } from './settings.ts';
+
+const CATCH_UP_POLL_MS = 50;
 
 /** The runner connection currently attached to a session. */
 export interface RunnerLink {
@@ -34,6 +37,8 @@ export interface LiveSessionDeps {
   limiter: Limiter;
   /** Chunk write slots shared by all sessions. */
   writeSlots: Limiter;
+  /** The project's group commit and this session's folder in the project's store, where used. */
+  groupCommit?: { log: GroupCommitLog; folder: string };
   logger: Logger;
   onIndexWritten: (file: LogIndexFile) => void;
   onFailed: (session: LiveSession, error: Error) => void;
@@ -67,13 +72,18 @@ export class LiveSession {
     const { log, tail, indexedInputs } = await MessageLog.open(store, {
       segmentBytes: settings.segmentBytes,
       mergeFanIn: settings.mergeFanIn,
-      indexDebounceMs: settings.indexDebounceMs,
+      indexDebounceMs: deps.groupCommit ? settings.stagedIndexDebounceMs : settings.indexDebounceMs,
       policy: deps.policy,
       limiter: deps.limiter,
       pendingInputs: () => delivery?.pendingSeqs() ?? [],
       onIndexWritten: deps.onIndexWritten,
       onCompaction: (kind, seconds) => metrics.compactionSeconds.observe({ kind }, seconds),
-      onError: (err) => deps.logger.error({ err, sessionId }, 'message log compaction failed'),
+      onError: (err) =>
+        deps.logger.error(
+          { err, sessionId },
+          'message log background write failed (compaction or staged chunks)',
+        ),
+      groupCommit: deps.groupCommit && { ...deps.groupCommit, stageMs: settings.stageMs },
     });
     delivery = await RunnerDelivery.load(store, deps.policy, log, indexedInputs, tail);
     const recent = new RecentIds(settings.recentIds);
@@ -117,6 +127,9 @@ export class LiveSession {
   attachRunner(link: RunnerLink): LogLine[] {
     const previous = this.#runner;
     this.#runner = link;
+    // Record this process as the writer now, not when the first message waits for it. A failure
+    // (shutdown) surfaces again on that first append.
+    this.log.claim().catch(() => {});
     if (previous && previous !== link) previous.replaced();
     return this.delivery.pending();
   }
@@ -131,10 +144,22 @@ export class LiveSession {
 
   /**
    * For a stream that heard of `seq` through the fan-out while this process does not write the log
-   * (another instance does): reload the stored log so the message can be read.
+   * (another instance does): reload the stored log until the message can be read. With group commit
+   * the writer stores chunks in the session folder up to `stageMs` late, so this waits that long at most.
    */
   async catchUpTo(seq: number): Promise<void> {
-    if (seq <= this.log.lastSeq || this.log.writing) return;
+    const deadline = Date.now() + (this.deps.groupCommit ? 2 * this.deps.settings.stageMs : 0);
+    for (;;) {
+      if (seq <= this.log.lastSeq || this.log.writing) return;
+      await this.refresh();
+      if (seq <= this.log.lastSeq || Date.now() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
+    }
+  }
+
+  /** Picks up what another instance stored since this process loaded the log (no-op for the writer). */
+  async refresh(): Promise<void> {
+    if (this.log.writing) return;
     this.#refreshing ??= this.log.refresh().finally(() => {
       this.#refreshing = null;
     });

@@ -9,6 +9,8 @@ import { type ObjectStore, scopedStore } from '../storage/index.ts';
 import type { FanOut } from './fan-out/fan-out.ts';
 import { LiveSession, type LiveSessionDeps } from './live-session.ts';
 import type { WritePolicy } from './log/durable-write.ts';
+import { GroupCommitLog } from './log/group-commit.ts';
+import { recoverGroupCommits } from './log/group-commit-recovery.ts';
 import { sessionLogPrefix } from './log/layout.ts';
 import { Limiter } from './log/limiter.ts';
 import type { LogIndexFile } from './log/log-index.ts';
@@ -37,6 +39,8 @@ export class StorageUnavailableError extends AppError {
   }
 }
 
+const UNLIMITED = new Limiter(Number.MAX_SAFE_INTEGER);
+
 // How long shutdown waits for queued messages and a final index before giving up on storage.
 const CLOSE_DEADLINE_MS = 10_000;
 
@@ -55,6 +59,8 @@ export class MessagingHub {
   readonly #limiter: Limiter;
   readonly #writeSlots: Limiter;
   readonly #policy: WritePolicy;
+  /** Per project (and storage settings): its group commit, usable once its leftovers are recovered. */
+  readonly #groupCommits = new Map<string, Promise<GroupCommitLog>>();
   readonly #sweeper: ReturnType<typeof setInterval>;
   #stopped = false;
   #lastRetryWarning = 0;
@@ -123,6 +129,8 @@ export class MessagingHub {
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
     await Promise.allSettled([...this.#unloading.values(), ...sessions.map((s) => s.unload(false))]);
+    const groupCommits = await Promise.allSettled(this.#groupCommits.values());
+    await Promise.allSettled(groupCommits.map((g) => (g.status === 'fulfilled' ? g.value.close() : null)));
     this.#stopped = true;
     clearTimeout(deadline);
     await this.fanOut.close();
@@ -134,18 +142,21 @@ export class MessagingHub {
   ): Promise<LiveSession> {
     // The previous incarnation must have stored everything before a new one recovers from storage.
     await this.#unloading.get(session.id);
-    const store = scopedStore(
-      this.#deps.storeFor(project),
-      sessionLogPrefix(session.workspace_id, session.id),
-    );
     const location = sessionLogPrefix(session.workspace_id, session.id);
+    const projectStore = this.#deps.storeFor(project);
+    const store = scopedStore(projectStore, location);
+    const groupCommit = await this.#groupCommitFor(project, projectStore);
+    // A log of this session that broke may have left acknowledged chunks staged: store them first.
+    await groupCommit?.storeUnreleased(location);
     const deps: LiveSessionDeps = {
       settings: this.settings,
       metrics: this.metrics,
       fanOut: this.fanOut,
       policy: this.#policy,
       limiter: this.#limiter,
-      writeSlots: this.#writeSlots,
+      // Group-committed chunks are appended to one shared write: no reason to hold any back.
+      writeSlots: groupCommit ? UNLIMITED : this.#writeSlots,
+      groupCommit: groupCommit && { log: groupCommit, folder: location },
       logger: this.#deps.logger,
       onIndexWritten: (file) => this.#recordSummary(session.id, location, file),
       onRunnerMessages: (id, messages) => this.#deps.onRunnerMessages?.(id, messages),
@@ -156,6 +167,41 @@ export class MessagingHub {
     const live = await LiveSession.open(session.id, store, deps);
     this.#sessions.set(session.id, live);
     return live;
+  }
+
+  /**
+   * The project's group commit, where used (settings.groupCommit). On first use in this process the
+   * chunks left in group-commit objects (a crash, another instance) are written to their sessions.
+   */
+  #groupCommitFor(project: ProjectsTable, store: ObjectStore): Promise<GroupCommitLog | undefined> {
+    const mode = this.settings.groupCommit;
+    if (mode === 'never' || (mode === 'auto' && store.kind !== 's3')) return Promise.resolve(undefined);
+    const key = `${project.id}\n${project.storage_settings}`;
+    let ready = this.#groupCommits.get(key);
+    if (!ready) {
+      ready = recoverGroupCommits(store, this.#policy).then((recovered) => {
+        if (recovered.objects > 0)
+          this.#deps.logger.info({ projectId: project.id, ...recovered }, 'recovered group-committed chunks');
+        if (recovered.conflicts.length > 0)
+          this.#deps.logger.warn(
+            { projectId: project.id, keys: recovered.conflicts },
+            'group-committed chunks conflict with stored ones; another process writes these sessions',
+          );
+        return new GroupCommitLog(
+          store,
+          this.#policy,
+          {
+            writesInFlight: this.settings.groupCommitWritesInFlight,
+            maxObjectBytes: this.settings.groupCommitObjectBytes,
+          },
+          (err) =>
+            this.#deps.logger.warn({ err, projectId: project.id }, 'deleting group-commit objects failed'),
+        );
+      });
+      ready.catch(() => this.#groupCommits.delete(key)); // recovery is tried again by the next open
+      this.#groupCommits.set(key, ready);
+    }
+    return ready;
   }
 
   #recordSummary(sessionId: string, location: string, file: LogIndexFile): void {

@@ -33,6 +33,18 @@ export interface MessagingSettings {
   /** A session without connections for this long is sealed (compacted) and unloaded. */
   idleUnloadMs: number;
   compactionConcurrency: number;
+  /**
+   * Cross-session group commit (log/group-commit.ts): chunks of all sessions of a project share one
+   * write. 'auto' uses it where every request is expensive (S3) and not on the directory store, whose
+   * journal already groups writes.
+   */
+  groupCommit: 'auto' | 'always' | 'never';
+  /** With group commit: how long chunks stay staged before their log stores them as one chunk. */
+  stageMs: number;
+  /** With group commit: index.json is rewritten at most this often (indexDebounceMs otherwise). */
+  stagedIndexDebounceMs: number;
+  groupCommitWritesInFlight: number;
+  groupCommitObjectBytes: number;
   retryBaseMs: number;
   retryMaxMs: number;
 }
@@ -58,6 +70,11 @@ export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
   replayPageBytes: 512 * 1024,
   idleUnloadMs: 60_000,
   compactionConcurrency: 2,
+  groupCommit: 'auto',
+  stageMs: 1000,
+  stagedIndexDebounceMs: 5000,
+  groupCommitWritesInFlight: 1,
+  groupCommitObjectBytes: 8 * 1024 * 1024,
   retryBaseMs: 20,
   retryMaxMs: 2000,
 };

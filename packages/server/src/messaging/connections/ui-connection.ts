@@ -48,9 +48,10 @@ export function serveUi(ws: WebSocket, session: LiveSession, deps: UiConnectionD
       unsubscribe = await deps.fanOut.subscribe(session.sessionId, (batch) => stream.onBatch(batch));
       if (!socket.open) return;
       // Another instance may be writing: look at storage before judging the cursor.
-      await session.catchUpTo(Number.MAX_SAFE_INTEGER);
-      const lastSeq = session.lastSeq;
       const after = deps.after ?? 0;
+      await session.refresh();
+      if (after > session.lastSeq) await session.catchUpTo(after);
+      const lastSeq = session.lastSeq;
       const reason = after < 0 ? 'invalid_cursor' : after > lastSeq ? 'cursor_ahead' : null;
       const cursor = reason ? lastSeq : after;
       if (after > 0) metrics.resumes.inc();

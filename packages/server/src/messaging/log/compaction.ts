@@ -65,7 +65,7 @@ export class Compactor {
   seal(): Promise<void> {
     return this.#exclusive(async () => {
       await this.claim();
-      const inputs = this.state.chunks.slice();
+      const inputs = this.#storedChunks();
       if (inputs.length > 0) await this.#toSegment(inputs);
       await this.#deleteGarbage();
     });
@@ -101,8 +101,14 @@ export class Compactor {
     return run;
   }
 
+  /** Chunks in the session folder: staged ones (the last `staged`) are not there yet. */
+  #storedChunks(): ChunkEntry[] {
+    const { chunks, staged } = this.state;
+    return chunks.slice(0, chunks.length - staged);
+  }
+
   async #runNextJob(): Promise<boolean> {
-    const { chunks } = this.state;
+    const chunks = this.#storedChunks();
     let total = 0;
     for (let i = 0; i < chunks.length; i++) {
       total += chunks[i].bytes;

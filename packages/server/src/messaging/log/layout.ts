@@ -6,6 +6,10 @@
  *   chunks/{first}-{last}-e{epoch}.jsonl  immutable chunks written as messages arrive (and merged ones)
  *   index.json              seq ranges → objects and byte offsets, message count, last update
  *   delivery.json           how far the runner has acknowledged its input
+ *
+ * With cross-session group commit (group-commit.ts, on for S3 by default) the project's store also holds
+ *   rfe_workflows/_group-commit/{writer}/{n}.log   chunks of many sessions, durable before each log
+ *                                                  stores them as its own chunks; deleted after that
  */
 
 export function sessionLogPrefix(workspaceId: string, sessionId: string): string {
@@ -47,4 +51,17 @@ export function parseChunkKey(key: string): { first: number; last: number; epoch
  */
 export function chunksStartingAfter(seq: number): string {
   return `${CHUNK_PREFIX}${pad(seq)}-~`;
+}
+
+/** Project-level folder of group-commit objects (a workspace id never starts with '_'). */
+export const GROUP_COMMIT_PREFIX = 'rfe_workflows/_group-commit/';
+
+export function groupCommitKey(writer: string, number: number): string {
+  return `${GROUP_COMMIT_PREFIX}${writer}/${pad(number)}.log`;
+}
+
+/** The session folder (relative to the project's store) of a chunk key below it; null for other keys. */
+export function sessionFolderOfChunk(key: string): string | null {
+  const at = key.lastIndexOf(`/${CHUNK_PREFIX}`);
+  return at < 0 ? null : key.slice(0, at + 1);
 }

@@ -1,11 +1,12 @@
 import type { ObjectStore } from '../../storage/index.ts';
 import { type CompactionKind, type CompactionSettings, Compactor } from './compaction.ts';
 import { putImmutable, type WritePolicy } from './durable-write.ts';
+import type { GroupCommitLog } from './group-commit.ts';
 import { IndexWriter } from './index-writer.ts';
-import type { EncodedRun } from './jsonl.ts';
+import { type EncodedRun, marksOf } from './jsonl.ts';
 import { chunkKey } from './layout.ts';
 import type { Limiter } from './limiter.ts';
-import { type LogIndexFile, type LogObject, liveEpochs, tailStart } from './log-index.ts';
+import { type ChunkEntry, type LogIndexFile, type LogObject, liveEpochs, tailStart } from './log-index.ts';
 import { type LogLine, readRange } from './read-range.ts';
 import { type LogState, recoverLog } from './recover-log.ts';
 
@@ -20,6 +21,11 @@ export interface MessageLogOptions extends CompactionSettings {
   onIndexWritten: (file: LogIndexFile) => void;
   onCompaction: (kind: CompactionKind, seconds: number) => void;
   onError: (error: unknown) => void;
+  /**
+   * Cross-session group commit (group-commit.ts): appends are durable once in the project's shared
+   * object; the log stores its staged chunks in its own folder as one chunk every `stageMs`.
+   */
+  groupCommit?: { log: GroupCommitLog; folder: string; stageMs: number };
 }
 
 /**
@@ -38,6 +44,9 @@ export class MessageLog {
   #claim: Promise<number> | null = null;
   /** First seq of the next chunk to write (writes may run ahead of commits). */
   #nextWrite: number;
+  #stageTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Staged chunks being stored in the session folder, one batch at a time. */
+  #storingStaged: Promise<void> = Promise.resolve();
 
   private constructor(store: ObjectStore, options: MessageLogOptions, state: LogState, lastUpdated: string) {
     this.#store = store;
@@ -105,7 +114,10 @@ export class MessageLog {
     }
     this.#nextWrite = run.last + 1;
     const epoch = await this.#ensureClaimed();
-    await putImmutable(this.#store, chunkKey(run.first, run.last, epoch), run.bytes, this.#options.policy);
+    const key = chunkKey(run.first, run.last, epoch);
+    const group = this.#options.groupCommit;
+    if (group) await group.log.append(group.folder + key, run.bytes);
+    else await putImmutable(this.#store, key, run.bytes, this.#options.policy);
   }
 
   /** The in-memory half, in seq order once the chunk is stored: readers and compaction see it now. */
@@ -125,8 +137,70 @@ export class MessageLog {
     this.#state.fresh.set(key, run.bytes);
     this.#state.lastSeq = run.last;
     this.#lastUpdated = new Date().toISOString();
+    if (this.#options.groupCommit) {
+      this.#state.staged++;
+      this.#scheduleStaging();
+      return; // compaction and the index wait until the chunk is in the session folder
+    }
     this.#compactor.poke();
     this.#indexWriter.touch();
+  }
+
+  #scheduleStaging(): void {
+    if (this.#stageTimer || this.#state.staged === 0 || !this.#options.groupCommit) return;
+    // Jittered, so sessions that started together do not all write at the same moment.
+    const delay = this.#options.groupCommit.stageMs * (0.5 + Math.random());
+    this.#stageTimer = setTimeout(() => {
+      this.storeStaged().catch(this.#options.onError);
+    }, delay);
+    this.#stageTimer.unref?.();
+  }
+
+  /**
+   * Stores the staged chunks in the session folder as one chunk (level 0), then lets the group-commit
+   * objects holding them go. One batch at a time; a failed batch stays staged and is tried again.
+   */
+  storeStaged(): Promise<void> {
+    clearTimeout(this.#stageTimer);
+    this.#stageTimer = undefined;
+    // Through the limiter compactions use: background writes of all sessions take turns and leave the
+    // store free for appends.
+    const run = this.#storingStaged.then(() => this.#options.limiter.run(() => this.#storeStagedNow()));
+    this.#storingStaged = run.catch(() => {});
+    return run.finally(() => this.#scheduleStaging());
+  }
+
+  async #storeStagedNow(): Promise<void> {
+    const group = this.#options.groupCommit;
+    const { chunks, staged: count, fresh } = this.#state;
+    if (!group || count === 0) return;
+    const staged = chunks.slice(chunks.length - count);
+    const parts = staged.map((c) => fresh.get(c.key)!);
+    const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const first = staged[0].first;
+    const last = staged[staged.length - 1].last;
+    const stored: ChunkEntry = {
+      key: chunkKey(first, last, await this.#ensureClaimed()),
+      first,
+      last,
+      bytes: bytes.length,
+      marks: parts.length === 1 ? staged[0].marks : marksOf(bytes, first),
+      level: 0,
+    };
+    await putImmutable(this.#store, stored.key, bytes, this.#options.policy);
+    // Compaction may have changed the chunks before them meanwhile, never these (they were staged).
+    this.#state.chunks.splice(this.#state.chunks.indexOf(staged[0]), staged.length, stored);
+    this.#state.staged -= staged.length;
+    for (const c of staged) fresh.delete(c.key);
+    fresh.set(stored.key, bytes);
+    for (const c of staged) group.log.release(group.folder + c.key);
+    this.#compactor.poke();
+    this.#indexWriter.touch();
+  }
+
+  /** Becomes the writer ahead of the first append (a runner attached), so that append need not wait. */
+  async claim(): Promise<void> {
+    await this.#ensureClaimed();
   }
 
   /**
@@ -149,7 +223,16 @@ export class MessageLog {
   readPage(after: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<LogLine[]> {
     const to = Math.min(this.#state.lastSeq, after + limit);
     if (after >= to) return Promise.resolve([]);
-    return readRange(this.#store, () => this.#objects(), after + 1, to, maxBytes, this.#options.policy);
+    const { fresh } = this.#state;
+    return readRange(
+      this.#store,
+      () => this.#objects(),
+      after + 1,
+      to,
+      maxBytes,
+      this.#options.policy,
+      (key) => fresh.get(key),
+    );
   }
 
   /** The last messages, about `want` of them and at most about `maxBytes`: to rebuild the id window. */
@@ -178,8 +261,9 @@ export class MessageLog {
   }
 
   /** Compacts every chunk into segments (the session ended or is being unloaded). */
-  seal(): Promise<void> {
-    return this.#compactor.seal();
+  async seal(): Promise<void> {
+    await this.storeStaged();
+    await this.#compactor.seal();
   }
 
   /** Stores the index now. */
@@ -189,22 +273,31 @@ export class MessageLog {
 
   /** Stops background compaction (waiting for the job in progress), stores the index, stops timers. */
   async close(): Promise<void> {
+    // Staged chunks that cannot be stored now (storage down, shutdown deadline) stay in the
+    // group-commit objects, which the next start turns into chunks.
+    await this.storeStaged().catch(() => {});
+    clearTimeout(this.#stageTimer);
+    this.#stageTimer = undefined;
     this.#compactor.stop();
     await this.#compactor.idle();
     this.#indexWriter.stop();
     await this.#indexWriter.write();
   }
 
+  /** The index of what the session folder holds: staged chunks are not there yet. */
   indexFile(): LogIndexFile {
+    const { segments, chunks, staged, epochs } = this.#state;
+    const stored = chunks.slice(0, chunks.length - staged);
+    const lastSeq = stored[stored.length - 1]?.last ?? segments[segments.length - 1]?.last ?? 0;
     return {
       format: 1,
-      messageCount: this.#state.lastSeq,
-      lastSeq: this.#state.lastSeq,
+      messageCount: lastSeq,
+      lastSeq,
       lastUpdated: this.#lastUpdated,
-      segments: this.#state.segments.slice(),
-      chunks: this.#state.chunks.slice(),
+      segments: segments.slice(),
+      chunks: stored,
       pendingInputs: this.#options.pendingInputs(),
-      epochs: liveEpochs(this.#state.epochs, this.#state.lastSeq),
+      epochs: liveEpochs(epochs, lastSeq),
     };
   }
 

@@ -22,7 +22,8 @@ const MAX_RELOCATIONS = 5;
 /**
  * Lines for seqs from..to (inclusive), in order, stopping once `maxBytes` of text is collected. Each
  * object is fetched with one ranged GET between the marks around the wanted seqs, so a page costs
- * O(page) whatever the log's length. `objects` is called again after a miss to see compaction results.
+ * O(page) whatever the log's length; objects held in memory are not fetched at all. `objects` is
+ * called again after a miss to see compaction results.
  */
 export async function readRange(
   store: ObjectStore,
@@ -31,6 +32,8 @@ export async function readRange(
   to: number,
   maxBytes: number,
   policy: WritePolicy,
+  /** Bytes this process holds for an object (just written, or staged and not stored yet). */
+  held: (key: string) => Buffer | undefined = () => undefined,
 ): Promise<LogLine[]> {
   const out: LogLine[] = [];
   let bytes = 0;
@@ -43,7 +46,10 @@ export async function readRange(
     const object = list[at];
     const upTo = Math.min(to, object.last);
     const range = byteRangeFor(object, next, upTo);
-    const data = await getWithRetry(store, object.key, policy, { start: range.start, end: range.end });
+    const inMemory = held(object.key);
+    const data = inMemory
+      ? inMemory.subarray(range.start, range.end + 1)
+      : await getWithRetry(store, object.key, policy, { start: range.start, end: range.end });
     if (data === null) {
       if (++relocations > MAX_RELOCATIONS)
         throw new LogCorruptError(`${object.key} is listed in the index but missing`);

@@ -20,6 +20,11 @@ export interface LogState {
   /** Bytes of chunks written by this process and not merged yet, so merging them costs no reads. */
   fresh: Map<string, Buffer>;
   epochs: WriterEpoch[];
+  /**
+   * How many of the last chunks are staged: durable in a group-commit object but not yet stored in the
+   * session folder (see group-commit.ts). Their bytes are in `fresh`; the index leaves them out.
+   */
+  staged: number;
 }
 
 export interface RecoveredLog {
@@ -43,6 +48,7 @@ export async function recoverLog(store: ObjectStore, policy: WritePolicy): Promi
     lastSeq: index.lastSeq,
     fresh: new Map(),
     epochs: index.epochs,
+    staged: 0,
   };
   const candidates = (await listChunksAfter(store, index.lastSeq, policy)).filter((c) =>
     ownedByItsEpoch(index.epochs, c),
