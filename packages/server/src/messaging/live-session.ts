@@ -148,13 +148,21 @@ export class LiveSession {
    * the writer stores chunks in the session folder up to `stageMs` late, so this waits that long at most.
    */
   async catchUpTo(seq: number): Promise<void> {
-    const deadline = Date.now() + (this.deps.groupCommit ? 2 * this.deps.settings.stageMs : 0);
+    const deadline = Date.now() + this.visibilityLagMs;
     for (;;) {
       if (seq <= this.log.lastSeq || this.log.writing) return;
       await this.refresh();
       if (seq <= this.log.lastSeq || Date.now() >= deadline) return;
       await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
     }
+  }
+
+  /**
+   * How late storage may show what another instance published: with group commit its chunks reach the
+   * session folder up to ~1.5 × stageMs after they were acknowledged.
+   */
+  get visibilityLagMs(): number {
+    return this.deps.groupCommit && !this.log.writing ? 2 * this.deps.settings.stageMs : 0;
   }
 
   /** Picks up what another instance stored since this process loaded the log (no-op for the writer). */

@@ -8,31 +8,43 @@ import { createSessionFixture, listen, type SessionFixture } from '../test-suppo
 
 const MESSAGES = 25_000;
 
-let t: TestApp;
-let f: SessionFixture;
-const faulty: FaultyStore[] = [];
+// Once with a chunk write per session, once with cross-session group commit (S3's default, here on the
+// directory store): group-commit objects, staged chunks and their recovery meet the same failures.
+describe.each([
+  { writes: 'per-session chunks', settings: {} },
+  { writes: 'group commit', settings: { groupCommit: 'always', stageMs: 100 } as const },
+])('chaos: an object store that fails 20 % of writes and times out some ($writes)', ({ settings }) => {
+  let t: TestApp;
+  let f: SessionFixture;
+  const faulty: FaultyStore[] = [];
 
-beforeAll(async () => {
-  t = await startTestApp();
-  const base = await listen(t);
-  f = await createSessionFixture(t, base);
-  await t.ctx.messaging.close();
-  t.ctx.messaging = await createMessagingHub(
-    t.ctx,
-    // Small chunks: many more writes for the faults to hit.
-    { retryBaseMs: 5, retryMaxMs: 100, flushBytes: 16 * 1024, mergeFanIn: 8, segmentBytes: 1_000_000 },
-    {
-      wrapStore: (store) => {
-        const s = withFaults(store, { failRate: 0.2, timeoutRate: 0.03, timeoutMs: 60 });
-        faulty.push(s);
-        return s;
+  beforeAll(async () => {
+    t = await startTestApp();
+    const base = await listen(t);
+    f = await createSessionFixture(t, base);
+    await t.ctx.messaging.close();
+    t.ctx.messaging = await createMessagingHub(
+      t.ctx,
+      // Small chunks: many more writes for the faults to hit.
+      {
+        retryBaseMs: 5,
+        retryMaxMs: 100,
+        flushBytes: 16 * 1024,
+        mergeFanIn: 8,
+        segmentBytes: 1_000_000,
+        ...settings,
       },
-    },
-  );
-});
-afterAll(() => t?.close());
+      {
+        wrapStore: (store) => {
+          const s = withFaults(store, { failRate: 0.2, timeoutRate: 0.03, timeoutMs: 60 });
+          faulty.push(s);
+          return s;
+        },
+      },
+    );
+  });
+  afterAll(() => t?.close());
 
-describe('chaos: an object store that fails 20 % of writes and times out some', () => {
   it(`${MESSAGES} runner messages, compactions and a restart over a failing store: exactly the messages sent, in order`, async () => {
     const bob = await t.as('bob');
     const ui = uiChannel(f.streamUrl, f.sessionId, bob);
@@ -53,7 +65,7 @@ describe('chaos: an object store that fails 20 % of writes and times out some', 
 
     // A restarted server reads the same log back from storage.
     await t.ctx.messaging.close();
-    t.ctx.messaging = await createMessagingHub(t.ctx);
+    t.ctx.messaging = await createMessagingHub(t.ctx, settings);
     expectExactlySent(await readLogOverHttp(f.messagesUrl, bob), ids, 'log after restart');
     const summary = () =>
       t.ctx.db

@@ -17,6 +17,13 @@ export interface StreamSource {
   readPage(after: number, limit: number, maxBytes: number): Promise<LogLine[]>;
   /** Makes messages up to `seq` readable when another process writes the log. */
   catchUpTo(seq: number): Promise<void>;
+  /** Re-reads what another process stored (no-op for the writer). */
+  refresh(): Promise<void>;
+  /**
+   * How late messages another process writes may reach storage (group commit stages them): a live
+   * stream looks at storage again this often. 0 when storage is never behind what was published.
+   */
+  readonly visibilityLagMs: number;
 }
 
 type Settings = Pick<
@@ -39,6 +46,7 @@ export class SubscriberStream {
   #live = false;
   #highestHeard = 0;
   #failed = false;
+  #recheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly out: StreamOutput,
@@ -83,6 +91,24 @@ export class SubscriberStream {
     void this.#catchUp();
   }
 
+  /**
+   * On an instance that does not write the log, storage may hold less than the writer had published
+   * before this stream subscribed (chunks still staged there): messages nobody will publish again.
+   * Look at storage again after the lag, while live, and replay what appeared.
+   */
+  #scheduleRecheck(): void {
+    const lag = this.source.visibilityLagMs;
+    if (lag <= 0 || this.#recheck) return;
+    this.#recheck = setTimeout(async () => {
+      this.#recheck = undefined;
+      if (this.#failed || !this.out.open || !this.#live) return;
+      await this.source.refresh().catch(() => {}); // storage hiccup: look again next time
+      if (this.#live && this.source.lastSeq > this.#sent) this.#fallBehind(false);
+      else this.#scheduleRecheck();
+    }, lag);
+    this.#recheck.unref?.();
+  }
+
   async #catchUp(): Promise<void> {
     try {
       for (;;) {
@@ -93,6 +119,7 @@ export class SubscriberStream {
         // No await between this check and going live: a batch persisted after it arrives via onBatch.
         if (this.#sent >= this.source.lastSeq) {
           this.#live = true;
+          this.#scheduleRecheck();
           return;
         }
         const page = await this.source.readPage(

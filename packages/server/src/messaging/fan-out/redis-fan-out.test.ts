@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type S3rverHandle, startS3rver } from '../../../test/support/s3rver.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config/config.ts';
@@ -48,57 +49,80 @@ describe('Redis fan-out', () => {
   });
 });
 
-describe('two server instances sharing storage and Redis', () => {
-  let first: TestApp;
-  let second: { ctx: AppContext; close: () => Promise<void>; base: string };
-  let f: SessionFixture;
-
-  beforeAll(async () => {
-    first = await startTestApp({}, { REDIS_URL });
-    const base = await listen(first);
-    f = await createSessionFixture(first, base);
-    const ctx = await createContext(
-      loadConfig({ LOG_LEVEL: 'silent', REDIS_URL }, { dataDir: first.dataDir, port: 0 }),
-      {
-        logger: silent,
-      },
-    );
-    const app = await buildApp(ctx);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = app.server.address() as { port: number };
-    second = {
-      ctx,
-      base: `http://127.0.0.1:${port}`,
-      close: async () => {
-        await app.close();
-        await ctx.close();
-      },
-    };
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
-  });
-
-  it('a UI on the other instance gets the runner messages live and in order, and resumes from storage', async () => {
-    expect(first.ctx.messaging.fanOut.kind).toBe('redis');
-    const bob = await first.as('bob');
-    const otherStream = f.streamUrl.replace(
-      new URL(f.messagesUrl).origin.replace('http', 'ws'),
-      second.base.replace('http', 'ws'),
-    );
-    const early = uiChannel(otherStream, f.sessionId, bob);
-    await waitFor(() => early.channel.status === 'open');
-    const runner = runnerChannel(f.runnerUrl, f.sessionId, f.runnerToken);
-    const acks = trackAcks(runner);
-    const ids = await sendMany(runner, 3000, 'redis', 3000);
-    await acks.all(ids, 30_000);
-    await early.until(3000);
-    expectExactlySent(early.received, ids, 'UI on the other instance');
-    // A late client on the other instance resumes from the middle: read from the shared storage.
-    const late = uiChannel(otherStream, f.sessionId, bob, { after: 1500 });
-    await late.until(3000);
-    expect(late.received.map((m) => m.seq)).toEqual(Array.from({ length: 1500 }, (_, k) => 1501 + k));
-    await Promise.all([early.channel.close(), late.channel.close(), runner.close()]);
-  }, 60_000);
+const s3Env = (s3: S3rverHandle) => ({
+  OBJECT_STORE: 's3',
+  S3_ENDPOINT: s3.endpoint,
+  S3_BUCKET: 'shared',
+  S3_ACCESS_KEY_ID: s3.accessKeyId,
+  S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+  S3_FORCE_PATH_STYLE: 'true',
 });
+
+// On S3 the writer group-commits: its chunks reach the session folder up to a second after they were
+// acknowledged, so the other instance must look at storage again rather than trust one look.
+describe.each([{ storage: 'a shared directory' }, { storage: 's3rver, with group commit' }])(
+  'two server instances sharing storage ($storage) and Redis',
+  ({ storage }) => {
+    let first: TestApp;
+    let second: { ctx: AppContext; close: () => Promise<void>; base: string };
+    let f: SessionFixture;
+    let s3: S3rverHandle | undefined;
+
+    beforeAll(async () => {
+      s3 = storage.startsWith('s3rver') ? await startS3rver({ buckets: ['shared'] }) : undefined;
+      const env = { REDIS_URL, ...(s3 ? s3Env(s3) : {}) };
+      first = await startTestApp({}, env);
+      const base = await listen(first);
+      f = await createSessionFixture(first, base);
+      const ctx = await createContext(
+        loadConfig({ LOG_LEVEL: 'silent', ...env }, { dataDir: first.dataDir, port: 0 }),
+        {
+          logger: silent,
+        },
+      );
+      const app = await buildApp(ctx);
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = app.server.address() as { port: number };
+      second = {
+        ctx,
+        base: `http://127.0.0.1:${port}`,
+        close: async () => {
+          await app.close();
+          await ctx.close();
+        },
+      };
+    });
+    afterAll(async () => {
+      await second?.close();
+      await first?.close();
+      await s3?.stop();
+    });
+
+    it('a UI on the other instance gets the runner messages live and in order, and resumes from storage', async () => {
+      expect(first.ctx.messaging.fanOut.kind).toBe('redis');
+      const bob = await first.as('bob');
+      const otherStream = f.streamUrl.replace(
+        new URL(f.messagesUrl).origin.replace('http', 'ws'),
+        second.base.replace('http', 'ws'),
+      );
+      const early = uiChannel(otherStream, f.sessionId, bob);
+      await waitFor(() => early.channel.status === 'open');
+      const runner = runnerChannel(f.runnerUrl, f.sessionId, f.runnerToken);
+      const acks = trackAcks(runner);
+      const ids = await sendMany(runner, 3000, 'redis', 3000);
+      await acks.all(ids, 30_000);
+      await early.until(3000);
+      expectExactlySent(early.received, ids, 'UI on the other instance');
+      // More messages, and at once a late client on the other instance resumes from the middle: it reads
+      // the shared storage, which may not hold the newest messages yet (group commit stages them).
+      const more = await sendMany(runner, 1000, 'redis-more', 3000);
+      await acks.all(more, 30_000);
+      const late = uiChannel(otherStream, f.sessionId, bob, { after: 1500 });
+      await late.until(4000);
+      expect(late.received.map((m) => m.seq)).toEqual(Array.from({ length: 2500 }, (_, k) => 1501 + k));
+      await early.until(4000);
+      expectExactlySent(early.received, [...ids, ...more], 'UI on the other instance, after more');
+      await Promise.all([early.channel.close(), late.channel.close(), runner.close()]);
+    }, 60_000);
+  },
+);
