@@ -111,6 +111,14 @@ export const settings = {
     ),
     env: 'MESSAGE_SEGMENT_BYTES',
   },
+  messageGroupCommit: {
+    ...oneOf(
+      'Cross-session group commit of session messages: auto = on S3 project stores, off on the directory store',
+      'auto',
+      ['auto', 'always', 'never'] as const,
+    ),
+    env: 'MESSAGE_GROUP_COMMIT',
+  },
   messageMaxFrameBytes: {
     ...integer(
       'Largest message frame accepted on session channels (bytes; at most 4 MiB)',

@@ -87,6 +87,7 @@ export function messagingSettings(
     ...DEFAULT_MESSAGING_SETTINGS,
     maxFrameBytes: config.messageMaxFrameBytes,
     segmentBytes: config.messageSegmentBytes,
+    groupCommit: config.messageGroupCommit,
     ...overrides,
   };
 }
