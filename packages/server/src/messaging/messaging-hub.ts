@@ -192,6 +192,7 @@ export class MessagingHub {
           this.#policy,
           {
             writesInFlight: this.settings.groupCommitWritesInFlight,
+            intervalMs: this.settings.groupCommitIntervalMs,
             maxObjectBytes: this.settings.groupCommitObjectBytes,
           },
           (err) =>

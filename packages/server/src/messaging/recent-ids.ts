@@ -7,6 +7,11 @@
  */
 export class RecentIds {
   readonly #seqById = new Map<string, number>();
+  // The ids in the order they were remembered, in a ring: evicting the oldest is O(1). (Taking a Map's
+  // first key instead costs time proportional to the entries deleted before it, until V8 rehashes.)
+  readonly #ids: string[] = [];
+  readonly #seqs: number[] = [];
+  #next = 0;
 
   constructor(private readonly capacity: number) {}
 
@@ -15,12 +20,18 @@ export class RecentIds {
   }
 
   remember(id: string, seq: number): void {
-    this.#seqById.set(id, seq);
-    if (this.#seqById.size > this.capacity) {
-      // Maps iterate in insertion order: the first key is the oldest.
-      const oldest = this.#seqById.keys().next().value as string;
-      this.#seqById.delete(oldest);
+    if (this.#ids.length < this.capacity) {
+      this.#ids.push(id);
+      this.#seqs.push(seq);
+    } else {
+      const oldest = this.#ids[this.#next];
+      // Only if it was not remembered again since (then the newer entry stays).
+      if (this.#seqById.get(oldest) === this.#seqs[this.#next]) this.#seqById.delete(oldest);
+      this.#ids[this.#next] = id;
+      this.#seqs[this.#next] = seq;
+      this.#next = (this.#next + 1) % this.capacity;
     }
+    this.#seqById.set(id, seq);
   }
 
   get size(): number {

@@ -44,6 +44,7 @@ export interface MessagingSettings {
   /** With group commit: index.json is rewritten at most this often (indexDebounceMs otherwise). */
   stagedIndexDebounceMs: number;
   groupCommitWritesInFlight: number;
+  groupCommitIntervalMs: number;
   groupCommitObjectBytes: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -74,6 +75,7 @@ export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
   stageMs: 1000,
   stagedIndexDebounceMs: 5000,
   groupCommitWritesInFlight: 1,
+  groupCommitIntervalMs: 10,
   groupCommitObjectBytes: 8 * 1024 * 1024,
   retryBaseMs: 20,
   retryMaxMs: 2000,

@@ -21,9 +21,14 @@ function projectStore() {
 }
 
 const groupCommit = (store: ObjectStore) =>
-  new GroupCommitLog(store, testPolicy(), { writesInFlight: 1, maxObjectBytes: 1 << 20 }, (error) => {
-    throw error;
-  });
+  new GroupCommitLog(
+    store,
+    testPolicy(),
+    { writesInFlight: 1, intervalMs: 0, maxObjectBytes: 1 << 20 },
+    (error) => {
+      throw error;
+    },
+  );
 
 /** A session's log writing through `group`; staged chunks stay staged until the test stores them. */
 async function sessionLog(store: ObjectStore, group: GroupCommitLog, session: string) {
