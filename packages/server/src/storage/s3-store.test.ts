@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type S3rverHandle, startS3rver } from '../../test/support/s3rver.ts';
 import { type S3Proxy, type S3ProxyOptions, startS3Proxy } from '../../test/support/s3rver-proxy.ts';
@@ -124,12 +124,14 @@ describe('S3ObjectStore over the real protocol', () => {
     expect(new TextDecoder().decode((await direct.get('segments/0001'))!)).toBe('theirs');
   });
 
-  it("sends the SSE header when sse is 'AES256' and Content-MD5 on every write", async () => {
+  it("sends the SSE header when sse is 'AES256' and a signed SHA-256 of the body on every write", async () => {
     const { store, proxy } = await behindProxy({}, { sse: 'AES256' });
     await store.put('secret.json', '{}', { contentType: 'application/json' });
     const [put] = proxy.requests;
     expect(put.headers['x-amz-server-side-encryption']).toBe('AES256');
-    expect(put.headers['content-md5']).toBe('mZFLkyvTelC5g8XnyQrpOw==');
+    // The body's hash is part of the signature (the service rejects a body that does not match it).
+    expect(put.headers['x-amz-content-sha256']).toBe(createHash('sha256').update('{}').digest('hex'));
+    expect(put.headers.authorization).toContain('x-amz-content-sha256');
     expect(put.headers['content-type']).toBe('application/json');
   });
 
