@@ -21,7 +21,7 @@ import { startS3rver } from '../../packages/server/test/support/s3rver.ts';
 import { startTestApp } from '../../packages/server/test/support/test-app.ts';
 import { startChild } from './support/child.ts';
 import { type LoadResult, saturate, steady } from './support/load.ts';
-import { fmt, loadAverage, machine } from './support/stats.ts';
+import { cpuSeconds, fmt, loadAverage, machine } from './support/stats.ts';
 import { ourSystem, rawWsSystem, type System, socketIoSystem } from './support/systems.ts';
 
 const SINGLE = Number(process.env.SINGLE ?? 30_000);
@@ -47,6 +47,7 @@ async function ours(label: string, env: Record<string, string>) {
   const server = await startServerProcess(t.dataDir, port, env);
   return {
     system: ourSystem(label, fixtures, bob),
+    pid: server.pid,
     stop: async () => {
       await server.kill();
       fs.rmSync(t.dataDir, { recursive: true, force: true });
@@ -54,18 +55,45 @@ async function ours(label: string, env: Record<string, string>) {
   };
 }
 
+/** A load's result with the CPU seconds it cost: the system's server, its storage process, the clients. */
+type Measured = LoadResult & { serverCpu: number; storageCpu: number | null; clientCpu: number };
+
+/** A system and the processes that serve it (CPU time is read from /proc). */
+interface Served {
+  system: System;
+  server: number | undefined;
+  storage?: number;
+}
+
+async function withCpu(served: Served, load: () => Promise<LoadResult>): Promise<Measured> {
+  const [server0, storage0, client0] = [
+    cpuSeconds(served.server),
+    cpuSeconds(served.storage),
+    process.cpuUsage(),
+  ];
+  const result = await load();
+  const client = process.cpuUsage(client0);
+  return {
+    ...result,
+    serverCpu: cpuSeconds(served.server) - server0,
+    storageCpu: served.storage === undefined ? null : cpuSeconds(served.storage) - storage0,
+    clientCpu: (client.user + client.system) / 1e6,
+  };
+}
+
 /** One round of the three loads on fresh sessions; the first call also warms up. */
-async function measure(system: System, round: number): Promise<LoadResult[]> {
+async function measure(served: Served, round: number): Promise<Measured[]> {
+  const { system } = served;
   const base = round * PER_ROUND;
   await saturate(system, base, 1, 2000); // warm-up: JIT, connections, first files
   const results = [
-    await saturate(system, base + 1, 1, SINGLE),
-    await saturate(system, base + 2, SESSIONS, EACH),
+    await withCpu(served, () => saturate(system, base + 1, 1, SINGLE)),
+    await withCpu(served, () => saturate(system, base + 2, SESSIONS, EACH)),
+    await withCpu(served, () => steady(system, base + 2 + SESSIONS, SESSIONS, STEADY_RATE, STEADY_SECONDS)),
   ];
-  results.push(await steady(system, base + 2 + SESSIONS, SESSIONS, STEADY_RATE, STEADY_SECONDS));
   for (const r of results)
     console.error(
-      `round ${round} ${r.system} | ${r.load}: ${fmt(r.perSecond, 0)} msg/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms`,
+      `round ${round} ${r.system} | ${r.load}: ${fmt(r.perSecond, 0)} msg/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, CPU s server ${fmt(r.serverCpu)}${r.storageCpu === null ? '' : ` storage ${fmt(r.storageCpu)}`} clients ${fmt(r.clientCpu)}`,
     );
   return results;
 }
@@ -83,13 +111,18 @@ const onS3 = await ours('RFE durable, s3rver', {
   S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
   S3_FORCE_PATH_STYLE: 'true',
 });
-const systems = [rawWsSystem(raw.port), socketIoSystem(sio.port), directory.system, onS3.system];
+const systems: Served[] = [
+  { system: rawWsSystem(raw.port), server: raw.process.pid },
+  { system: socketIoSystem(sio.port), server: sio.process.pid },
+  { system: directory.system, server: directory.pid },
+  { system: onS3.system, server: onS3.pid, storage: s3.pid },
+];
 
 // Rounds interleave the systems, so a burst of other work on the machine hits them all alike.
-const rounds: LoadResult[][] = [];
+const rounds: Measured[][] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  const results: LoadResult[] = [];
-  for (const system of systems) results.push(...(await measure(system, round)));
+  const results: Measured[] = [];
+  for (const served of systems) results.push(...(await measure(served, round)));
   rounds.push(results);
 }
 await Promise.all([raw.stop(), sio.stop(), directory.stop(), onS3.stop()]);
@@ -100,7 +133,7 @@ await s3.stop();
  * one (its throughput is the offered rate in every round, so only its latency tells rounds apart).
  */
 const results = rounds[0].map((first, k) => {
-  const key = (r: LoadResult) => (first.load.includes('steady') ? r.p99 : r.perSecond);
+  const key = (r: Measured) => (first.load.includes('steady') ? r.p99 : r.perSecond);
   const runs = rounds.map((r) => r[k]).sort((a, b) => key(a) - key(b));
   return runs[Math.floor(runs.length / 2)];
 });
@@ -111,11 +144,13 @@ console.log(
 console.log(
   `Command: node --import tsx bench/messaging/transport.ts (SINGLE=${SINGLE}, EACH=${EACH}, STEADY_SECONDS=${STEADY_SECONDS}, ROUNDS=${ROUNDS}; median round shown: by msg/s, by p99 for the steady load)\n`,
 );
-console.log('| system | load | messages | msg/s | p50 ms | p99 ms | max ms |');
-console.log('|---|---|---|---|---|---|---|');
+console.log(
+  '| system | load | messages | msg/s | p50 ms | p99 ms | max ms | CPU s: server | storage process | clients |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.system} | ${r.load} | ${r.messages} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} |`,
+    `| ${r.system} | ${r.load} | ${r.messages} | ${fmt(r.perSecond, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.serverCpu)} | ${r.storageCpu === null ? '—' : fmt(r.storageCpu)} | ${fmt(r.clientCpu)} |`,
   );
 }
 const rate = (system: string, load: string) =>

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 
 export function percentile(sorted: number[], p: number): number {
@@ -27,3 +28,15 @@ export function loadAverage(): string {
 export const preciseNow = (): number => performance.timeOrigin + performance.now();
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 for no process. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+// USER_HZ: 100 on Linux for every architecture this runs on (`getconf CLK_TCK`).
+const CLOCK_TICKS = 100;

@@ -12,6 +12,8 @@ export interface S3rverHandle {
   region: 'us-east-1';
   /** s3rver's data directory (buckets are folders, objects `<name>._S3rver_object` files). */
   dir: string;
+  /** The s3rver process (benchmarks account its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function startS3rver(opts: { buckets: string[] }): Promise<S3rverHa
     secretAccessKey: 'S3RVER',
     region: 'us-east-1',
     dir,
+    pid: child.pid,
     stop: async () => {
       await terminate(child);
       await rm(dir, { recursive: true, force: true });
