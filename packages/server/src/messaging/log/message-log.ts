@@ -1,6 +1,6 @@
 import type { ObjectStore } from '../../storage/index.ts';
 import { type CompactionKind, type CompactionSettings, Compactor } from './compaction.ts';
-import { putImmutable, type WritePolicy } from './durable-write.ts';
+import { LogConflictError, putImmutable, type WritePolicy } from './durable-write.ts';
 import type { GroupCommitLog } from './group-commit.ts';
 import { IndexWriter } from './index-writer.ts';
 import { type EncodedRun, marksOf } from './jsonl.ts';
@@ -167,7 +167,14 @@ export class MessageLog {
     // store free for appends.
     const run = this.#storingStaged.then(() => this.#options.limiter.run(() => this.#storeStagedNow()));
     this.#storingStaged = run.catch(() => {});
-    return run.finally(() => this.#scheduleStaging());
+    return run.then(
+      () => this.#scheduleStaging(),
+      (error: unknown) => {
+        // Another writer owns the session: trying again cannot help (the group commit keeps the chunks).
+        if (!(error instanceof LogConflictError)) this.#scheduleStaging();
+        throw error;
+      },
+    );
   }
 
   async #storeStagedNow(): Promise<void> {
