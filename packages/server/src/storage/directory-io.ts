@@ -53,6 +53,7 @@ class IoWorker {
   readonly #pending = new Map<number, Pending>();
   #outbox: (DirectoryJob & { id: number })[] = [];
   #busy = false;
+  #sendQueued = false;
   #dead = false;
 
   constructor(private readonly onExit: (worker: IoWorker) => void) {
@@ -72,7 +73,13 @@ class IoWorker {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
       this.#outbox.push({ ...job, id });
-      if (!this.#busy) this.#send();
+      if (this.#busy || this.#sendQueued) return;
+      // At the end of this tick: jobs submitted together (chunks of several sessions) share one message.
+      this.#sendQueued = true;
+      process.nextTick(() => {
+        this.#sendQueued = false;
+        if (!this.#busy && this.#outbox.length > 0) this.#send();
+      });
     });
   }
 
