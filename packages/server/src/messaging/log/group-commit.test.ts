@@ -6,7 +6,7 @@ import { decodeGroupRecords, encodeGroupRecords } from './group-commit-records.t
 import { recoverGroupCommits } from './group-commit-recovery.ts';
 import { GROUP_COMMIT_PREFIX, INDEX_KEY, sessionLogPrefix } from './layout.ts';
 import { parseIndex } from './log-index.ts';
-import type { MessageLog } from './message-log.ts';
+import { FRESH_BYTES, type MessageLog } from './message-log.ts';
 import { LogCorruptError } from './read-range.ts';
 
 const cleanups: (() => void)[] = [];
@@ -79,6 +79,22 @@ describe('cross-session group commit', () => {
       await log.close();
     }
     expect(await keysUnder(store, GROUP_COMMIT_PREFIX)).toEqual([]); // every chunk stored: objects gone
+  });
+
+  it('memory stays bounded: only the newest 4 MiB of stored chunks are held, older pages are read back', async () => {
+    const { store } = projectStore();
+    const group = groupCommit(store);
+    const log = await sessionLog(store, group, 's1');
+    for (let batch = 0; batch < 4; batch++) {
+      await log.appendBatch(runOf(log.lastSeq + 1, 10_000)); // ~2 MB each
+      await log.storeStaged();
+    }
+    expect(log.heldBytes).toBeLessThanOrEqual(FRESH_BYTES);
+    expect(log.heldBytes).toBeGreaterThan(0);
+    const page = await log.readPage(5_000, 3); // from the first chunk, no longer in memory
+    expect(page.map((l) => l.seq)).toEqual([5_001, 5_002, 5_003]);
+    await log.close();
+    await group.close();
   });
 
   it('a crash before staged chunks reach their folders loses nothing: recovery writes them, the logs continue', async () => {

@@ -10,6 +10,9 @@ import { type ChunkEntry, type LogIndexFile, type LogObject, liveEpochs, tailSta
 import { type LogLine, readRange } from './read-range.ts';
 import { type LogState, recoverLog } from './recover-log.ts';
 
+/** Per log, bytes of stored chunks kept in memory with group commit (see #forgetOldBytes). */
+export const FRESH_BYTES = 4 * 1024 * 1024;
+
 export interface MessageLogOptions extends CompactionSettings {
   policy: WritePolicy;
   /** Shared by every log of the process, so compactions take turns. */
@@ -200,9 +203,35 @@ export class MessageLog {
     this.#state.staged -= staged.length;
     for (const c of staged) fresh.delete(c.key);
     fresh.set(stored.key, bytes);
+    this.#forgetOldBytes();
     for (const c of staged) group.log.release(group.folder + c.key);
     this.#compactor.poke();
     this.#indexWriter.touch();
+  }
+
+  /**
+   * Bytes held for stored chunks save reads when they are merged or paged soon after; with staging a
+   * chunk holds a second of a session, so keep only the newest FRESH_BYTES of them (merges read older
+   * ones back). Staged chunks are always held: the log has no other copy to read.
+   */
+  #forgetOldBytes(): void {
+    const { chunks, staged, fresh } = this.#state;
+    const stagedKeys = new Set(chunks.slice(chunks.length - staged).map((c) => c.key));
+    let held = 0;
+    for (const bytes of fresh.values()) held += bytes.length;
+    for (const [key, bytes] of fresh) {
+      if (held <= FRESH_BYTES) break;
+      if (stagedKeys.has(key)) continue;
+      fresh.delete(key); // oldest first: a Map iterates in insertion order
+      held -= bytes.length;
+    }
+  }
+
+  /** Bytes of this log held in memory (staged chunks and recently stored ones). */
+  get heldBytes(): number {
+    let held = 0;
+    for (const bytes of this.#state.fresh.values()) held += bytes.length;
+    return held;
   }
 
   /** Becomes the writer ahead of the first append (a runner attached), so that append need not wait. */
