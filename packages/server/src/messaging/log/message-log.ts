@@ -217,8 +217,7 @@ export class MessageLog {
   #forgetOldBytes(): void {
     const { chunks, staged, fresh } = this.#state;
     const stagedKeys = new Set(chunks.slice(chunks.length - staged).map((c) => c.key));
-    let held = 0;
-    for (const bytes of fresh.values()) held += bytes.length;
+    let held = this.heldBytes;
     for (const [key, bytes] of fresh) {
       if (held <= FRESH_BYTES) break;
       if (stagedKeys.has(key)) continue;
