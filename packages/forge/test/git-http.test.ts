@@ -183,6 +183,46 @@ describe('installation token scope on git and the API', () => {
     expect(put.status).toBe(403);
   });
 
+  it('DELETE /installation/token revokes the token: 204, then 401 on the API and on git HTTP', async () => {
+    const token = await installationToken(t.forge, 'alice', { repositories: ['api'] });
+    const dir = join(t.work, 'revoked');
+    expect(
+      (await git([...authConfig(token), 'clone', '--quiet', cloneUrl(t.forge, 'alice/api'), dir], t.work))
+        .code,
+    ).toBe(0);
+    const res = await fetch(`${t.forge.apiUrl}/installation/token`, {
+      method: 'DELETE',
+      headers: { authorization: `token ${token}` },
+    });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    const api = await fetch(`${t.forge.apiUrl}/repos/alice/api`, {
+      headers: { authorization: `token ${token}` },
+    });
+    expect(api.status).toBe(401);
+    expect(((await api.json()) as { message: string }).message).toBe('Bad credentials');
+    const again = await fetch(`${t.forge.apiUrl}/installation/token`, {
+      method: 'DELETE',
+      headers: { authorization: `token ${token}` },
+    });
+    expect(again.status).toBe(401);
+    const fetched = await git([...authConfig(token), 'fetch', 'origin'], dir);
+    expect(fetched.code).not.toBe(0);
+    // git got a 401 with WWW-Authenticate and asked for other credentials (none: prompts are off).
+    expect(fetched.stderr).toMatch(/could not read Username/);
+    const pushed = await git([...authConfig(token), 'push', 'origin', 'HEAD:refs/heads/after-revoke'], dir);
+    expect(pushed.code).not.toBe(0);
+    expect(pushed.stderr).toMatch(/could not read Username/);
+    const refs = await fetch(`${cloneUrl(t.forge, 'alice/api')}/info/refs?service=git-upload-pack`, {
+      headers: { authorization: `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}` },
+    });
+    expect(refs.status).toBe(401);
+    expect(await refs.text()).toMatch(/Invalid username or token/);
+    // Other tokens of the same installation keep working.
+    const other = await installationToken(t.forge, 'alice', { repositories: ['api'] });
+    expect((await octokit(t.forge, other).rest.repos.get({ owner: 'alice', repo: 'api' })).status).toBe(200);
+  });
+
   it('a contents:read token can fetch but not push (403)', async () => {
     const token = await installationToken(t.forge, 'alice', {
       repositories: ['api'],
