@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { scanEvidence } from './leak-scan.global.ts';
 
@@ -30,5 +32,34 @@ describe('the suite-wide secret scan', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('fails the run that produced the evidence', () => {
+    const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+    const config = fileURLToPath(new URL('./fixtures/leak-scan/vitest.config.ts', import.meta.url));
+    const childVitest = (plant: boolean) =>
+      spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', config], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, PLANT_LEAK: plant ? '1' : '0', RFE_TEST_EVIDENCE_DIR: '' },
+        timeout: 60_000,
+      });
+
+    it('a child Vitest run whose test logged a planted token exits non-zero and names the file', () => {
+      const run = childVitest(true);
+      const output = `${run.stdout}${run.stderr}`;
+      expect(output).toMatch(/1 passed/);
+      expect(run.status).not.toBe(0);
+      expect(output).toMatch(/leak scan FAILED[\s\S]*fixture\.log: ghs_/);
+      const kept = /evidence kept in (\S+)\)/.exec(output)?.[1];
+      expect(kept && fs.existsSync(kept)).toBeTruthy();
+      fs.rmSync(kept!, { recursive: true, force: true });
+    });
+
+    it('the same run without the planted token exits 0 and reports the scan', () => {
+      const run = childVitest(false);
+      expect(`${run.stdout}${run.stderr}`).toMatch(/leak scan: 1 evidence files .* no token found/);
+      expect(run.status).toBe(0);
+    });
   });
 });
