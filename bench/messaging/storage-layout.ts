@@ -13,8 +13,8 @@ import path from 'node:path';
 import { encodeRun } from '../../packages/server/src/messaging/log/jsonl.ts';
 import { Limiter } from '../../packages/server/src/messaging/log/limiter.ts';
 import { MessageLog } from '../../packages/server/src/messaging/log/message-log.ts';
-import { logOptions } from '../../packages/server/src/messaging/test-support/log-fixture.ts';
 import { createObjectStore, type ObjectStore, scopedStore } from '../../packages/server/src/storage/index.ts';
+import { logOptions } from '../../packages/server/test/support/messaging/log-fixture.ts';
 import { startS3rver } from '../../packages/server/test/support/s3rver.ts';
 import { fmt, loadAverage, machine } from './support/stats.ts';
 

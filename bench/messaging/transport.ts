@@ -9,14 +9,11 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  freePort,
-  startServerProcess,
-} from '../../packages/server/src/messaging/test-support/server-process.ts';
+import { freePort, startServerProcess } from '../../packages/server/test/support/messaging/server-process.ts';
 import {
   createSessionFixture,
   type SessionFixture,
-} from '../../packages/server/src/messaging/test-support/session-fixture.ts';
+} from '../../packages/server/test/support/messaging/session-fixture.ts';
 import { startS3rver } from '../../packages/server/test/support/s3rver.ts';
 import { startTestApp } from '../../packages/server/test/support/test-app.ts';
 import { startChild } from './support/child.ts';

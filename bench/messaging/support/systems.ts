@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createChannel } from '@rfe/protocol';
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
-import { socketWithHeaders } from '../../../packages/server/src/messaging/test-support/clients.ts';
-import type { SessionFixture } from '../../../packages/server/src/messaging/test-support/session-fixture.ts';
+import { socketWithHeaders } from '../../../packages/server/test/support/messaging/clients.ts';
+import type { SessionFixture } from '../../../packages/server/test/support/messaging/session-fixture.ts';
 import { preciseNow } from './stats.ts';
 
 /** One session's runner and UI client: the runner sends, the UI counts arrivals and their latency. */

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ScriptedMessagesApi, toolResultsIn } from '@rfe/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForgeWorld } from './support/forge-world.ts';
 import { git } from './support/git-cli.ts';
-import { ScriptedMessagesApi, toolResultsIn } from './support/scripted-messages-api.ts';
 import { startSession } from './support/session-for.ts';
 
 let world: ForgeWorld;

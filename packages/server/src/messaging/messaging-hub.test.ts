@@ -1,12 +1,16 @@
 import type { Envelope } from '@rfe/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawSocket, runnerChannel, waitFor } from '../../test/support/messaging/clients.ts';
+import {
+  createSessionFixture,
+  listen,
+  type SessionFixture,
+} from '../../test/support/messaging/session-fixture.ts';
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts';
 import { InProcessFanOut } from './fan-out/in-process-fan-out.ts';
 import { createMessagingHub } from './index.ts';
 import { MessagingHub } from './messaging-hub.ts';
 import { messagingSettings } from './settings.ts';
-import { rawSocket, runnerChannel, waitFor } from './test-support/clients.ts';
-import { createSessionFixture, listen, type SessionFixture } from './test-support/session-fixture.ts';
 
 let t: TestApp;
 let f: SessionFixture;

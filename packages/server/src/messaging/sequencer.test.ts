@@ -1,10 +1,10 @@
 import type { Envelope } from '@rfe/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openLog, tempStore } from '../../test/support/messaging/log-fixture.ts';
 import type { ObjectStore } from '../storage/index.ts';
 import { Limiter } from './log/limiter.ts';
 import { RecentIds } from './recent-ids.ts';
 import { type PersistedBatch, Sequencer, type SequencerSettings } from './sequencer.ts';
-import { openLog, tempStore } from './test-support/log-fixture.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type S3rverHandle, startS3rver } from '../../test/support/s3rver.ts';
+import { withFaults } from '../../test/support/storage/faulty-store.ts';
 import { DirectoryObjectStore } from './directory-store.ts';
-import { withFaults } from './faulty-store.ts';
 import { PROBE_PREFIX, probeObjectStore, StorageProbeError } from './probe-storage.ts';
 import { S3ObjectStore, type S3StoreOptions } from './s3-store.ts';
 

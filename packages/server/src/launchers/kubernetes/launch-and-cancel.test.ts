@@ -2,10 +2,6 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { PersistentVolumeClaim, Secret } from 'kubernetes-models/v1';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KubernetesApiError } from './api-errors.ts';
-import { KubernetesLauncher } from './kubernetes-launcher.ts';
-import { sessionJob } from './manifests.ts';
-import { sessionObjectName } from './names.ts';
 import {
   GIT_TOKEN,
   type Harness,
@@ -14,7 +10,11 @@ import {
   RUNNER_TOKEN,
   startHarness,
   until,
-} from './test-harness.ts';
+} from '../../../test/support/kubernetes/launcher-harness.ts';
+import { KubernetesApiError } from './api-errors.ts';
+import { KubernetesLauncher } from './kubernetes-launcher.ts';
+import { sessionJob } from './manifests.ts';
+import { sessionObjectName } from './names.ts';
 
 const NS = 'rfe-demo';
 

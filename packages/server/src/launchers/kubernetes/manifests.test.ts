@@ -6,6 +6,12 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { PersistentVolumeClaim, Secret } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { readCredentialsFile } from '../../../../runner/src/credentials-file.ts';
+import {
+  GIT_TOKEN,
+  launchSpec,
+  podSettings,
+  RUNNER_TOKEN,
+} from '../../../test/support/kubernetes/launcher-harness.ts';
 import { loadConfig } from '../../config/config.ts';
 import { exampleManifestsPath, renderExampleManifests } from './example-manifests.ts';
 import { runnerPodSettings } from './from-config.ts';
@@ -18,7 +24,6 @@ import {
   sessionVolumeClaim,
 } from './manifests.ts';
 import { projectNamespace, sessionObjectName } from './names.ts';
-import { GIT_TOKEN, launchSpec, podSettings, RUNNER_TOKEN } from './test-harness.ts';
 
 const owner = {
   apiVersion: 'batch/v1',

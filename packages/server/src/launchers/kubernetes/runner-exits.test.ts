@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type KubeObject, terminated } from './fake-kube-api.ts';
+import { type KubeObject, terminated } from '../../../test/support/kubernetes/fake-kube-api.ts';
+import {
+  type Harness,
+  launchSpec,
+  podSettings,
+  sleep,
+  startHarness,
+  until,
+} from '../../../test/support/kubernetes/launcher-harness.ts';
 import { sessionObjectName } from './names.ts';
-import { type Harness, launchSpec, podSettings, sleep, startHarness, until } from './test-harness.ts';
 
 const NS = 'rfe-demo';
 

@@ -1,9 +1,18 @@
 import type { PersistedEnvelope } from '@rfe/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectExactlySent,
+  readLogOverHttp,
+  sendMany,
+  trackAcks,
+} from '../../../test/support/messaging/chaos.ts';
+import { type RecordingUi, runnerChannel, uiChannel } from '../../../test/support/messaging/clients.ts';
+import {
+  createSessionFixture,
+  listen,
+  type SessionFixture,
+} from '../../../test/support/messaging/session-fixture.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { expectExactlySent, readLogOverHttp, sendMany, trackAcks } from '../test-support/chaos.ts';
-import { type RecordingUi, runnerChannel, uiChannel } from '../test-support/clients.ts';
-import { createSessionFixture, listen, type SessionFixture } from '../test-support/session-fixture.ts';
 
 const MESSAGES = 15_000;
 

@@ -1,10 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectExactlySent,
+  readLogOverHttp,
+  sendMany,
+  trackAcks,
+} from '../../../test/support/messaging/chaos.ts';
+import { runnerChannel, uiChannel } from '../../../test/support/messaging/clients.ts';
+import {
+  createSessionFixture,
+  listen,
+  type SessionFixture,
+} from '../../../test/support/messaging/session-fixture.ts';
+import { type FaultyStore, withFaults } from '../../../test/support/storage/faulty-store.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { type FaultyStore, withFaults } from '../../storage/faulty-store.ts';
 import { createMessagingHub } from '../index.ts';
-import { expectExactlySent, readLogOverHttp, sendMany, trackAcks } from '../test-support/chaos.ts';
-import { runnerChannel, uiChannel } from '../test-support/clients.ts';
-import { createSessionFixture, listen, type SessionFixture } from '../test-support/session-fixture.ts';
 
 const MESSAGES = 25_000;
 

@@ -1,9 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectExactlySent,
+  readLogOverHttp,
+  sendMany,
+  trackAcks,
+} from '../../../test/support/messaging/chaos.ts';
+import { runnerChannel, uiChannel } from '../../../test/support/messaging/clients.ts';
+import {
+  createSessionFixture,
+  listen,
+  type SessionFixture,
+} from '../../../test/support/messaging/session-fixture.ts';
+import { startTcpProxy, type TcpProxy } from '../../../test/support/messaging/tcp-proxy.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { expectExactlySent, readLogOverHttp, sendMany, trackAcks } from '../test-support/chaos.ts';
-import { runnerChannel, uiChannel } from '../test-support/clients.ts';
-import { createSessionFixture, listen, type SessionFixture } from '../test-support/session-fixture.ts';
-import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.ts';
 
 const MESSAGES = 40_000;
 

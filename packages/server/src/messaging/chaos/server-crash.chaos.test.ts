@@ -1,11 +1,23 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectExactlySent,
+  readLogOverHttp,
+  sendMany,
+  trackAcks,
+} from '../../../test/support/messaging/chaos.ts';
+import { runnerChannel, uiChannel } from '../../../test/support/messaging/clients.ts';
+import {
+  freePort,
+  type ServerProcess,
+  startServerProcess,
+} from '../../../test/support/messaging/server-process.ts';
+import {
+  createSessionFixture,
+  type SessionFixture,
+} from '../../../test/support/messaging/session-fixture.ts';
 import { type S3rverHandle, startS3rver } from '../../../test/support/s3rver.ts';
 import { startTestApp } from '../../../test/support/test-app.ts';
-import { expectExactlySent, readLogOverHttp, sendMany, trackAcks } from '../test-support/chaos.ts';
-import { runnerChannel, uiChannel } from '../test-support/clients.ts';
-import { freePort, type ServerProcess, startServerProcess } from '../test-support/server-process.ts';
-import { createSessionFixture, type SessionFixture } from '../test-support/session-fixture.ts';
 
 const MESSAGES = 25_000;
 const KILLS = 3;

@@ -3,11 +3,15 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { trackAcks } from '../../../test/support/messaging/chaos.ts';
+import { runnerChannel, waitFor } from '../../../test/support/messaging/clients.ts';
+import {
+  createSessionFixture,
+  listen,
+  type SessionFixture,
+} from '../../../test/support/messaging/session-fixture.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { createMessagingHub } from '../index.ts';
-import { trackAcks } from '../test-support/chaos.ts';
-import { runnerChannel, waitFor } from '../test-support/clients.ts';
-import { createSessionFixture, listen, type SessionFixture } from '../test-support/session-fixture.ts';
 
 const SLOW_BYTES = 64 * 1024;
 const MESSAGES = 8000;

@@ -1,13 +1,17 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectExactlySent, sendMany, trackAcks } from '../../../test/support/messaging/chaos.ts';
+import { runnerChannel, uiChannel, waitFor } from '../../../test/support/messaging/clients.ts';
+import {
+  createSessionFixture,
+  listen,
+  type SessionFixture,
+} from '../../../test/support/messaging/session-fixture.ts';
 import { type S3rverHandle, startS3rver } from '../../../test/support/s3rver.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config/config.ts';
 import { type AppContext, createContext } from '../../context.ts';
-import { expectExactlySent, sendMany, trackAcks } from '../test-support/chaos.ts';
-import { runnerChannel, uiChannel, waitFor } from '../test-support/clients.ts';
-import { createSessionFixture, listen, type SessionFixture } from '../test-support/session-fixture.ts';
 import type { PublishedBatch } from './fan-out.ts';
 import { RedisFanOut } from './redis-fan-out.ts';
 

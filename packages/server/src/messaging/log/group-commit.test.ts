@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  openLog,
+  recording,
+  runOf,
+  tempStore,
+  testPolicy,
+} from '../../../test/support/messaging/log-fixture.ts';
 import { type ObjectStore, scopedStore } from '../../storage/index.ts';
-import { openLog, recording, runOf, tempStore, testPolicy } from '../test-support/log-fixture.ts';
 import { GroupCommitLog } from './group-commit.ts';
 import { decodeGroupRecords, encodeGroupRecords } from './group-commit-records.ts';
 import { recoverGroupCommits } from './group-commit-recovery.ts';

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { withFaults } from '../../storage/faulty-store.ts';
+import {
+  lineFor,
+  openLog,
+  recording,
+  runOf,
+  tempStore,
+} from '../../../test/support/messaging/log-fixture.ts';
+import { withFaults } from '../../../test/support/storage/faulty-store.ts';
 import { scopedStore } from '../../storage/index.ts';
-import { lineFor, openLog, recording, runOf, tempStore } from '../test-support/log-fixture.ts';
 import { LogConflictError } from './durable-write.ts';
 import { encodeRun, seqOfLine } from './jsonl.ts';
 import { chunkKey, INDEX_KEY, sessionLogPrefix } from './layout.ts';

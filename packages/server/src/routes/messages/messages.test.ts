@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { rawSocket, runnerChannel, uiChannel, waitFor } from '../../messaging/test-support/clients.ts';
+import { rawSocket, runnerChannel, uiChannel, waitFor } from '../../../test/support/messaging/clients.ts';
 import {
   createSessionFixture,
   listen,
   type SessionFixture,
-} from '../../messaging/test-support/session-fixture.ts';
+} from '../../../test/support/messaging/session-fixture.ts';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
 let t: TestApp;
 let base: string;

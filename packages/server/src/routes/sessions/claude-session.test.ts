@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/rest';
+import { ScriptedMessagesApi, toolResultsIn } from '@rfe/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedMessagesApi, toolResultsIn } from '../../../../runner/test/support/scripted-messages-api.ts';
 import { type PlatformWithForge, startPlatformWithForge } from '../../../test/support/platform-with-forge.ts';
 
 /** The runner's work tree, as the Claude Code CLI tells the model in its system prompt. */

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import type { TestApp } from '../../../test/support/test-app.ts';
-import { now } from '../../db/database.ts';
-import { newId } from '../../db/ids.ts';
-import { insertSession } from '../../db/sessions.ts';
+import { now } from '../../../src/db/database.ts';
+import { newId } from '../../../src/db/ids.ts';
+import { insertSession } from '../../../src/db/sessions.ts';
+import type { TestApp } from '../test-app.ts';
 
 export interface SessionFixture {
   project: string;

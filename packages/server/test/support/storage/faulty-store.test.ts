@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DirectoryObjectStore } from './directory-store.ts';
-import { StorageError } from './errors.ts';
+import { DirectoryObjectStore } from '../../../src/storage/directory-store.ts';
+import { StorageError } from '../../../src/storage/errors.ts';
 import { withFaults } from './faulty-store.ts';
 
 /** Deterministic generator (mulberry32) so fault sequences repeat run to run. */

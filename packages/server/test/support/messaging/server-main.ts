@@ -3,11 +3,11 @@
  * port, configured by the environment like `rfe up` (OBJECT_STORE, S3_*, REDIS_URL …).
  * Usage: node --import tsx server-main.ts <dataDir> <port>. Prints "ready" once it listens.
  */
-import { buildApp } from '../../app.ts';
-import { loadConfig } from '../../config/config.ts';
-import { createContext } from '../../context.ts';
-import { createLogger } from '../../observability/logger.ts';
-import { createMessagingHub } from '../index.ts';
+import { buildApp } from '../../../src/app.ts';
+import { loadConfig } from '../../../src/config/config.ts';
+import { createContext } from '../../../src/context.ts';
+import { createMessagingHub } from '../../../src/messaging/index.ts';
+import { createLogger } from '../../../src/observability/logger.ts';
 
 const [dataDir, port] = process.argv.slice(2);
 const config = loadConfig(

@@ -1,5 +1,5 @@
-import { StorageError } from './errors.ts';
-import { deleteKeys, type ObjectStore } from './object-store.ts';
+import { StorageError } from '../../../src/storage/errors.ts';
+import { deleteKeys, type ObjectStore } from '../../../src/storage/object-store.ts';
 
 export type FaultableOperation = 'put' | 'putIfAbsent' | 'delete' | 'get' | 'head' | 'list';
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DirectoryObjectStore, type ObjectStore } from '../../storage/index.ts';
-import type { WritePolicy } from '../log/durable-write.ts';
-import { type EncodedRun, encodeRun } from '../log/jsonl.ts';
-import { Limiter } from '../log/limiter.ts';
-import { MessageLog, type MessageLogOptions } from '../log/message-log.ts';
+import type { WritePolicy } from '../../../src/messaging/log/durable-write.ts';
+import { type EncodedRun, encodeRun } from '../../../src/messaging/log/jsonl.ts';
+import { Limiter } from '../../../src/messaging/log/limiter.ts';
+import { MessageLog, type MessageLogOptions } from '../../../src/messaging/log/message-log.ts';
+import { DirectoryObjectStore, type ObjectStore } from '../../../src/storage/index.ts';
 
 export const testPolicy = (): WritePolicy => ({
   baseMs: 1,

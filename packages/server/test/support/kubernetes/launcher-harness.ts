@@ -2,9 +2,12 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ulid } from 'ulid';
-import type { LaunchSpec, RunnerExit } from '../launcher.ts';
+import {
+  KubernetesLauncher,
+  type KubernetesLauncherOptions,
+} from '../../../src/launchers/kubernetes/kubernetes-launcher.ts';
+import type { LaunchSpec, RunnerExit } from '../../../src/launchers/launcher.ts';
 import { FakeKubeApi } from './fake-kube-api.ts';
-import { KubernetesLauncher, type KubernetesLauncherOptions } from './kubernetes-launcher.ts';
 
 export const RUNNER_TOKEN = 'rt_S3CRET_runner_token_0123456789';
 export const GIT_TOKEN = 'ghs_S3CRET_installation_token_abcdef';
