@@ -11,6 +11,16 @@ export type Origin = (typeof ORIGINS)[number];
 
 const Seq = Type.Integer({ minimum: 1 });
 
+/** The user behind an input message. */
+export const SenderSchema = Type.Object(
+  {
+    userId: Type.String({ minLength: 1, maxLength: 128 }),
+    subject: Type.String({ minLength: 1, maxLength: 256, description: "the user's login subject" }),
+  },
+  { additionalProperties: false },
+);
+export type Sender = Static<typeof SenderSchema>;
+
 /** Fields every message has, whatever its type. */
 export const EnvelopeHeaderSchema = Type.Object({
   /** Set by the producer; the backend drops a second message with the same id. */
@@ -22,6 +32,11 @@ export const EnvelopeHeaderSchema = Type.Object({
   level: LevelSchema,
   origin: OriginSchema,
   step: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Who sent an input message (prompt, cancel): stamped by the backend from the caller's identity, never
+   * taken from the client. Absent on runner and backend messages.
+   */
+  sender: Type.Optional(SenderSchema),
 });
 type Header = Static<typeof EnvelopeHeaderSchema>;
 

@@ -30,6 +30,8 @@ export {
   type PersistedEnvelope,
   type PersistedEnvelopeOf,
   PersistedEnvelopeSchema,
+  type Sender,
+  SenderSchema,
 } from './envelope.ts';
 export { FRAME_ERROR_CODES, type FrameErrorCode, type ProtocolError, type Result } from './errors.ts';
 export { isDateTime, isUuid } from './formats.ts';

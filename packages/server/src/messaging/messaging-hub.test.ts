@@ -61,10 +61,10 @@ describe('MessagingHub across restarts', () => {
   });
 
   it('input the runner has not acknowledged is delivered again by a restarted server; acknowledged input is not', async () => {
-    const carol = await t.as('carol');
+    const alice = await t.as('alice'); // the session's owner
     const res = await fetch(f.messagesUrl, {
       method: 'POST',
-      headers: { ...carol, 'content-type': 'application/json' },
+      headers: { ...alice, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'prompt', payload: { text: 'plan it' } }),
     });
     const { seq } = (await res.json()) as { seq: number };

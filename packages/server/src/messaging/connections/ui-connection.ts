@@ -1,4 +1,4 @@
-import { CLOSE_CODES, type Envelope } from '@rfe/protocol';
+import { CLOSE_CODES, type Envelope, type Sender } from '@rfe/protocol';
 import type { WebSocket } from 'ws';
 import type { FanOut } from '../fan-out/fan-out.ts';
 import type { LiveSession } from '../live-session.ts';
@@ -14,8 +14,8 @@ export interface UiConnectionDeps {
   fanOut: FanOut;
   /** Resume cursor from the URL (`?after=`); absent means from the start. */
   after: number | undefined;
-  /** Whether this client may send input now (capability, session still open). */
-  refuseInput: () => Promise<Refusal | null>;
+  /** Whether this client may send this input now (session policy, session still open), and as whom. */
+  admitInput: (message: Envelope) => Promise<{ refusal: Refusal } | { sender: Sender }>;
   onClose: () => void;
 }
 
@@ -77,13 +77,15 @@ export function serveUi(ws: WebSocket, session: LiveSession, deps: UiConnectionD
   });
 
   async function accept(message: Envelope): Promise<void> {
-    const refusal = refuseMessage(message, session.sessionId, 'ui') ?? (await deps.refuseInput());
-    if (refusal) {
-      socket.error(refusal.code, refusal.message, message.id);
+    const invalid = refuseMessage(message, session.sessionId, 'ui');
+    const admitted = invalid ? { refusal: invalid } : await deps.admitInput(message);
+    if ('refusal' in admitted) {
+      socket.error(admitted.refusal.code, admitted.refusal.message, message.id);
       return;
     }
     try {
-      const { seq } = await session.sequencer.submitAsync(message);
+      // The sender is the caller's identity, whatever the client wrote.
+      const { seq } = await session.sequencer.submitAsync({ ...message, sender: admitted.sender });
       socket.sendAck(message.id, seq);
     } catch {
       socket.error('storage_unavailable', 'not stored; resend it after reconnecting', message.id);

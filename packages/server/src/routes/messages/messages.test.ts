@@ -80,15 +80,15 @@ describe('session messaging over the API', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('input from an editor is stored first, then delivered to the runner, and redelivered until acknowledged', async () => {
+  it("input from the session's owner is stored first, then delivered to the runner, and redelivered until acknowledged", async () => {
     const posted = await fetch(f.messagesUrl, {
       method: 'POST',
-      headers: { ...carol, 'content-type': 'application/json' },
+      headers: { ...alice, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'prompt', payload: { text: 'write the plan' } }),
     });
     expect(posted.status).toBe(201);
     const stored = (await posted.json()) as { seq: number; origin: string; type: string };
-    expect(stored).toMatchObject({ type: 'prompt', origin: 'ui' });
+    expect(stored).toMatchObject({ type: 'prompt', origin: 'ui', sender: { subject: 'alice' } });
 
     // A runner that takes the input but dies before acknowledging it…
     const got: number[] = [];
@@ -127,7 +127,7 @@ describe('session messaging over the API', () => {
 
   it('a repeated input with the same id is stored once and answered with the stored message', async () => {
     const body = JSON.stringify({ id: uuid(9001), type: 'cancel', payload: { reason: 'stop' } });
-    const headers = { ...carol, 'content-type': 'application/json' };
+    const headers = { ...alice, 'content-type': 'application/json' };
     const first = await fetch(f.messagesUrl, { method: 'POST', headers, body });
     const second = await fetch(f.messagesUrl, { method: 'POST', headers, body });
     expect([first.status, second.status]).toEqual([201, 200]);
@@ -143,12 +143,12 @@ describe('session messaging over the API', () => {
       });
     const viewer = await post(bob, { type: 'prompt', payload: { text: 'hi' } });
     expect(viewer.status).toBe(403);
-    const missing = await post(carol, { type: 'prompt', payload: {} });
+    const missing = await post(alice, { type: 'prompt', payload: {} });
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toContain(
       'payload.text',
     );
-    const wrongType = await post(carol, { type: 'log', payload: { text: 'x' } });
+    const wrongType = await post(alice, { type: 'log', payload: { text: 'x' } });
     expect(wrongType.status).toBe(400);
   });
 
@@ -258,8 +258,8 @@ describe('session messaging over the API', () => {
     await Promise.all([stale.channel.close(), future.channel.close(), runner.close()]);
   });
 
-  it('the UI may send input over the stream with the input capability; a viewer gets a forbidden error frame', async () => {
-    const editor = uiChannel(f.streamUrl, f.sessionId, carol);
+  it('the owner may send input over the stream; a viewer gets a forbidden error frame', async () => {
+    const editor = uiChannel(f.streamUrl, f.sessionId, alice);
     const viewer = uiChannel(f.streamUrl, f.sessionId, bob);
     const acks: number[] = [];
     editor.channel.on('ack', (a) => acks.push(a.seq));
@@ -271,6 +271,84 @@ describe('session messaging over the API', () => {
     await editor.until(acks[0]);
     expect(editor.received.at(-1)).toMatchObject({ seq: acks[0], type: 'prompt', origin: 'ui' });
     await Promise.all([editor.channel.close(), viewer.channel.close()]);
+  });
+
+  it('an editor who does not own the session is refused prompt and cancel (403 naming the capability), audited, the log untouched', async () => {
+    const before = (await page(0, 1)).lastSeq;
+    const post = (headers: Record<string, string>, body: unknown) =>
+      fetch(f.messagesUrl, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const prompt = await post(carol, {
+      id: uuid(9101),
+      type: 'prompt',
+      payload: { text: 'echo carol-was-here' },
+    });
+    expect(prompt.status).toBe(403);
+    expect(((await prompt.json()) as { error: { details: unknown } }).error.details).toEqual({
+      capability: 'session.input',
+    });
+    const cancel = await post(carol, { id: uuid(9102), type: 'cancel', payload: { reason: 'mine now' } });
+    expect(cancel.status).toBe(403);
+    expect(((await cancel.json()) as { error: { message: string } }).error.message).toContain(
+      'session.cancel.any',
+    );
+    // Over the stream as well.
+    const stream = uiChannel(f.streamUrl, f.sessionId, carol);
+    await stream.channel.send({ type: 'prompt', payload: { text: 'echo via the stream' } });
+    await waitFor(() => stream.errors.length > 0);
+    expect(stream.errors[0]).toMatch(/^forbidden: Only the owner of a session may send it a prompt/);
+    await stream.channel.close();
+    expect((await page(0, 1)).lastSeq).toBe(before);
+    const rows = await t.ctx.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('target', '=', `session:${f.sessionId}`)
+      .where('actor', '=', 'carol')
+      .execute();
+    const denied = rows.filter((r) => r.outcome === 'denied').map((r) => [r.action, JSON.parse(r.details)]);
+    expect(denied).toEqual([
+      ['session.prompt', expect.objectContaining({ messageId: uuid(9101), capability: 'session.input' })],
+      [
+        'session.cancel',
+        expect.objectContaining({ messageId: uuid(9102), capability: 'session.cancel.any' }),
+      ],
+      ['session.prompt', expect.objectContaining({ capability: 'session.input' })],
+    ]);
+  });
+
+  it('the sender of an input is the caller, whatever the client wrote; accepted input is audited', async () => {
+    const raw = await rawSocket(f.streamUrl, alice);
+    raw.send({ op: 'hello', protocol: 1, role: 'ui' });
+    await waitFor(() => raw.frames.some((x) => x.op === 'ready'));
+    raw.send({
+      op: 'send',
+      message: {
+        id: uuid(9201),
+        sessionId: f.sessionId,
+        ts: new Date().toISOString(),
+        type: 'prompt',
+        level: 'info',
+        origin: 'ui',
+        sender: { userId: 'someone', subject: 'carol' },
+        payload: { text: 'who am I' },
+      },
+    });
+    await waitFor(() => raw.frames.some((x) => x.op === 'ack'));
+    raw.ws.close();
+    const seq = raw.frames.find((x) => x.op === 'ack')!.seq as number;
+    const [stored] = (await page(seq - 1, 1, alice)).items as unknown as { sender: { subject: string } }[];
+    expect(stored.sender.subject).toBe('alice');
+    const accepted = await t.ctx.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'session.prompt')
+      .where('actor', '=', 'alice')
+      .where('outcome', '=', 'success')
+      .execute();
+    expect(accepted.map((r) => JSON.parse(r.details).messageId)).toContain(uuid(9201));
   });
 
   it('a runner token opens only its own session; other credentials are refused before the upgrade', async () => {

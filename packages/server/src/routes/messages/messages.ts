@@ -3,13 +3,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type Envelope, validateEnvelope } from '@rfe/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { AppError, BadRequestError, ConflictError } from '../../errors.ts';
+import { AppError, BadRequestError, ConflictError, ForbiddenError } from '../../errors.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import type { SessionUser } from '../../messaging/live-session.ts';
 import { StorageUnavailableError } from '../../messaging/messaging-hub.ts';
 import { SessionParams } from '../sessions/schema.ts';
 import { InputMessageBody, MessagePage, MessagePageQuery } from './schema.ts';
-import { refuseInput, sessionOfProject } from './session-access.ts';
+import { admitInput, sessionOfProject } from './session-access.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -78,11 +78,17 @@ export async function messageRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (request, reply) => {
       const session = await sessionOfProject(ctx, request);
-      const refusal = await refuseInput(ctx, request, session.id);
-      if (refusal) throw new ConflictError(refusal.message, undefined, refusal.code);
       const body = request.body;
+      const id = body.id ?? randomUUID();
+      const admitted = await admitInput(ctx, request, session.id, { id, type: body.type });
+      if ('refusal' in admitted) {
+        const { refusal } = admitted;
+        if (refusal.code === 'forbidden')
+          throw new ForbiddenError(refusal.message, { capability: refusal.capability });
+        throw new ConflictError(refusal.message, undefined, refusal.code);
+      }
       const candidate = {
-        id: body.id ?? randomUUID(),
+        id,
         sessionId: session.id,
         ts: new Date().toISOString(),
         type: body.type,
@@ -90,6 +96,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: AppContext): Prom
         origin: 'ui',
         ...(body.step === undefined ? {} : { step: body.step }),
         payload: body.payload,
+        sender: admitted.sender,
       };
       const valid = validateEnvelope(candidate);
       if (!valid.ok) throw new BadRequestError(`body.${valid.error.message}`, undefined, 'invalid_message');

@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
+import type { Envelope, Sender } from '@rfe/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { publicUrl } from '../../config/config.ts';
 import type { AppContext } from '../../context.ts';
+import { appendAudit } from '../../db/audit.ts';
 import type { ProjectsTable, SessionsTable } from '../../db/schema.ts';
 import { findSessionById, findSessionInProject, TERMINAL_STATUSES } from '../../db/sessions.ts';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { Refusal } from '../../messaging/connections/producer-rules.ts';
-import { roleGrants } from '../../policies/capabilities.ts';
+import { allow } from '../../policies/session-policy.ts';
 
 /** The session named by `:s` in the project of the request (authorised already), or 404. */
 export async function sessionOfProject(ctx: AppContext, request: FastifyRequest): Promise<SessionsTable> {
@@ -66,24 +68,54 @@ export function checkOrigin(ctx: AppContext, app: FastifyInstance, request: Fast
   }
 }
 
-/** Why this caller may not send input to the session now, or null. */
-export async function refuseInput(
+export interface InputRefusal extends Refusal {
+  /** The capability the caller lacks, when the refusal is about rights. */
+  capability?: string;
+}
+
+/**
+ * Whether this caller may send this input to the session now (session policy, session still open),
+ * audited either way; an admitted message gets its sender stamped from the caller's identity.
+ */
+export async function admitInput(
   ctx: AppContext,
   request: FastifyRequest,
   sessionId: string,
-): Promise<Refusal | null> {
-  if (!roleGrants(request.role ?? null, 'session.input')) {
-    return {
-      code: 'forbidden',
-      message: `Sending input needs the "session.input" capability (edit or admin); your role is ${request.role ?? 'none'}.`,
-    };
-  }
+  message: Pick<Envelope, 'id' | 'type'>,
+): Promise<{ refusal: InputRefusal } | { sender: Sender }> {
+  const caller = request.caller;
   const session = await findSessionById(ctx.db, sessionId);
-  if (!session || TERMINAL_STATUSES.includes(session.status)) {
+  if (caller.kind !== 'user' || !session) {
     return {
-      code: 'session_closed',
-      message: `The session has ended (${session?.status ?? 'gone'}); it takes no more input.`,
+      refusal: { code: 'session_closed', message: 'The session has ended (gone); it takes no more input.' },
     };
   }
-  return null;
+  const user = caller.user;
+  const action = message.type === 'cancel' ? 'cancel' : 'prompt';
+  const decision = allow({ userId: user.id, role: request.role ?? null }, action, session);
+  const audit = (outcome: 'success' | 'denied', reason?: string) =>
+    appendAudit(ctx.db, {
+      actor: user.subject,
+      action: `session.${action}`,
+      projectId: session.project_id,
+      target: `session:${session.id}`,
+      outcome,
+      details: {
+        messageId: message.id,
+        capability: decision.capability,
+        owner: session.user_id === user.id,
+        ...(reason ? { reason } : {}),
+      },
+    });
+  if (!decision.allowed) {
+    await audit('denied', decision.message);
+    return { refusal: { code: 'forbidden', message: decision.message, capability: decision.capability } };
+  }
+  if (TERMINAL_STATUSES.includes(session.status)) {
+    const text = `The session has ended (${session.status}); it takes no more input.`;
+    await audit('denied', text);
+    return { refusal: { code: 'session_closed', message: text } };
+  }
+  await audit('success');
+  return { sender: { userId: user.id, subject: user.subject } };
 }

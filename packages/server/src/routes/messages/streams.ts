@@ -7,7 +7,7 @@ import { serveUi } from '../../messaging/connections/ui-connection.ts';
 import type { LiveSession, SessionUser } from '../../messaging/live-session.ts';
 import { SessionParams } from '../sessions/schema.ts';
 import { RunnerSessionParams, StreamQuery } from './schema.ts';
-import { checkOrigin, refuseInput, sessionOfProject, sessionOfRunner } from './session-access.ts';
+import { admitInput, checkOrigin, sessionOfProject, sessionOfRunner } from './session-access.ts';
 
 /**
  * What the pre-upgrade hook found, for the WebSocket handler. Authorisation, the session lookup and
@@ -71,7 +71,7 @@ export async function messageStreamRoutes(app: FastifyInstance, ctx: AppContext)
         metrics: ctx.messaging.metrics,
         fanOut: ctx.messaging.fanOut,
         after: (request.query as { after?: number }).after,
-        refuseInput: () => refuseInput(ctx, request, live.sessionId),
+        admitInput: (message) => admitInput(ctx, request, live.sessionId, message),
         onClose: () => {},
       });
     },

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { appendAudit } from '../../db/audit.ts';
 import type { SessionsTable } from '../../db/schema.ts';
 import { findSessionInProject } from '../../db/sessions.ts';
 import { findUserById, findUserBySubject } from '../../db/users.ts';
@@ -8,6 +9,8 @@ import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import { userOctokit } from '../../github/user-octokit.ts';
 import { signedInUser } from '../../http/current-user.ts';
 import { errorResponses, ProjectParams } from '../../http/schemas.ts';
+import { projectCapabilities } from '../../policies/capabilities.ts';
+import { allow } from '../../policies/session-policy.ts';
 import { presentSession } from '../../presenters/session.ts';
 import { startSession } from '../../sessions/start-session.ts';
 import { WorkspaceParams } from '../workspaces/schema.ts';
@@ -158,11 +161,20 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
     async (request) => {
       const session = await loadSession(request);
       const user = signedInUser(request);
-      if (session.user_id !== user.id && !request.capabilities?.includes('session.cancel.any')) {
-        throw new ForbiddenError(
-          'Cancelling someone else\'s session needs the "session.cancel.any" capability, granted by the admin role.',
-          { capability: 'session.cancel.any', requiredRole: 'admin' },
-        );
+      const decision = allow({ userId: user.id, role: request.role ?? null }, 'cancel', session);
+      if (!decision.allowed) {
+        await appendAudit(ctx.db, {
+          actor: user.subject,
+          action: 'session.cancel',
+          projectId: session.project_id,
+          target: `session:${session.id}`,
+          outcome: 'denied',
+          details: { capability: decision.capability, reason: decision.message },
+        });
+        throw new ForbiddenError(decision.message, {
+          capability: decision.capability,
+          requiredRole: projectCapabilities[decision.capability],
+        });
       }
       await ctx.sessions.cancel(session, user.subject);
       return presentOne((await findSessionInProject(ctx.db, request.project!.id, session.id))!);

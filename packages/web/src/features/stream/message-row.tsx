@@ -128,7 +128,9 @@ export function MessageRowView({
       return (
         <RowFrame {...frame} icon="›">
           <div className="rounded-lg bg-indigo-50 px-3 py-2 text-indigo-950">
-            <span className="text-xs font-medium text-indigo-700">Prompt</span>
+            <span className="text-xs font-medium text-indigo-700">
+              Prompt{m.sender ? ` from ${m.sender.subject}` : ''}
+            </span>
             <p className="whitespace-pre-wrap">{m.payload.text}</p>
           </div>
         </RowFrame>
@@ -136,7 +138,8 @@ export function MessageRowView({
     case 'cancel':
       return (
         <RowFrame {...frame} icon="■" tone="warn">
-          Cancel requested{m.payload.reason && `: ${m.payload.reason}`}
+          Cancel requested{m.sender && ` by ${m.sender.subject}`}
+          {m.payload.reason && `: ${m.payload.reason}`}
         </RowFrame>
       );
     case 'result':
