@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from './context.ts';
 import { installAuthentication } from './http/authenticate.ts';
 import { installAuthorization } from './http/authorize.ts';
+import { installCanonicalHost } from './http/canonical-origin.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { installOpenApi, sharedSchemas } from './http/openapi.ts';
 import { installRouteRegistry } from './http/route-registry.ts';
@@ -29,6 +30,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 4 * 1024 * 1024 } });
   installRequestMetrics(app, ctx.metrics);
+  installCanonicalHost(app, ctx);
   installAuthentication(app, ctx);
   installAuthorization(app, ctx);
   await registerRoutes(app, ctx);

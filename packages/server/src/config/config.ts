@@ -15,7 +15,10 @@ export const settings = {
     env: 'RFE_DATA_DIR',
   },
   publicUrl: {
-    ...url('Externally visible base URL (default http://HOST:PORT)', ['http:', 'https:']),
+    ...url(
+      'Externally visible base URL (default http://localhost:PORT on a loopback HOST, else http://HOST:PORT)',
+      ['http:', 'https:'],
+    ),
     env: 'PUBLIC_URL',
   },
   logLevel: {
@@ -235,6 +238,11 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/**
+ * PUBLIC_URL, or where a person on this machine opens the UI: `localhost` for a loopback (or every-address)
+ * listener, the name the README gives; other loopback names are redirected there (http/canonical-origin.ts).
+ */
 export function publicUrl(config: Config, port: number): string {
-  return config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const local = config.host === '0.0.0.0' || config.host === '::' || isLoopback(config.host);
+  return config.publicUrl ?? `http://${local ? 'localhost' : config.host}:${port}`;
 }

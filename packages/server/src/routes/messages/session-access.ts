@@ -1,12 +1,11 @@
-import type { AddressInfo } from 'node:net';
 import type { Envelope, Sender } from '@rfe/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { publicUrl } from '../../config/config.ts';
 import type { AppContext } from '../../context.ts';
 import { appendAudit } from '../../db/audit.ts';
 import type { ProjectsTable, SessionsTable } from '../../db/schema.ts';
 import { findSessionById, findSessionInProject, TERMINAL_STATUSES } from '../../db/sessions.ts';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
+import { allowedOrigins } from '../../http/canonical-origin.ts';
 import type { Refusal } from '../../messaging/connections/producer-rules.ts';
 import { allow } from '../../policies/session-policy.ts';
 
@@ -40,8 +39,8 @@ export async function sessionOfRunner(
 
 /**
  * Cross-site WebSocket hijacking guard: a browser always sends Origin, and only the platform's own
- * pages (PUBLIC_URL, ALLOWED_ORIGINS) may open a stream with the user's cookie. Clients that
- * authenticate with a bearer token are not browsers riding a cookie; their Origin, if any, must still
+ * pages (the canonical origin and its loopback names, ALLOWED_ORIGINS) may open a stream with the
+ * user's cookie. Clients that authenticate with a bearer token are not browsers riding a cookie; their Origin, if any, must still
  * be an allowed one.
  */
 export function checkOrigin(ctx: AppContext, app: FastifyInstance, request: FastifyRequest): void {
@@ -52,12 +51,7 @@ export function checkOrigin(ctx: AppContext, app: FastifyInstance, request: Fast
       'A WebSocket authenticated by cookie must come from a page of this platform (no Origin header).',
     );
   }
-  const address = app.server.address() as AddressInfo | null;
-  const allowed = new Set([
-    new URL(ctx.config.publicUrl ?? ctx.listenUrl ?? publicUrl(ctx.config, address?.port ?? ctx.config.port))
-      .origin,
-    ...ctx.config.allowedOrigins.map((o) => new URL(o).origin),
-  ]);
+  const allowed = allowedOrigins(ctx, app);
   if (!allowed.has(origin)) {
     throw new ForbiddenError(
       `Origin ${origin} may not open this stream; add it to ALLOWED_ORIGINS if it is yours.`,
