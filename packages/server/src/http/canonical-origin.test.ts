@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts';
-import { createSessionFixture, type SessionFixture } from '../messaging/test-support/session-fixture.ts';
+import { createSessionFixture, type SessionFixture } from '../../test/support/messaging/session-fixture.ts';
 
 /** One raw HTTP request to 127.0.0.1:port with the Host header a browser on `host` would send. */
 function get(
