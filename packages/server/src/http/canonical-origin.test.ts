@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startTestApp, type TestApp } from '../../test/support/test-app.ts';
 import { createSessionFixture, type SessionFixture } from '../../test/support/messaging/session-fixture.ts';
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts';
 
 /** One raw HTTP request to 127.0.0.1:port with the Host header a browser on `host` would send. */
 function get(
