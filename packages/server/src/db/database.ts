@@ -12,6 +12,7 @@ import {
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
 import * as sessionDetails from './migrations/0004-session-details.ts';
+import * as sessionTitle from './migrations/0009-session-title.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -26,6 +27,7 @@ export interface DatabaseHandle {
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0004-session-details': sessionDetails,
+  '0009-session-title': sessionTitle,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -105,6 +105,8 @@ export interface SessionsTable {
   remediation: string | null;
   /** JSON list of {path, repo, reason} for optional submodules the session skipped. */
   skipped_submodules?: string;
+  /** Given at start, else the prompt's first line (migration 0009); '' on rows from before it. */
+  title?: string;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;

@@ -1,5 +1,6 @@
 import type { PrLinksTable, SessionsTable } from '../db/schema.ts';
 import type { Session } from '../routes/sessions/schema.ts';
+import { sessionTitle } from '../sessions/session-title.ts';
 
 export function presentSession(
   s: SessionsTable,
@@ -28,6 +29,7 @@ export function presentSession(
     user: userSubject,
     kind: s.kind,
     adapter: s.adapter,
+    title: sessionTitle(s.title, s.prompt),
     prompt: s.prompt,
     input: { repo: s.input_repo, branch: s.input_branch },
     output: { repo: s.output_repo, branch: s.output_branch },

@@ -6,6 +6,7 @@ import type { PrLinksTable, SessionsTable } from '../db/schema.ts';
 import { httpStatus } from '../github/github-errors.ts';
 import { umbrellaBody } from './pull-request-body.ts';
 import type { SkippedSubmodule } from './resolve-targets.ts';
+import { pullRequestTitle } from './session-title.ts';
 
 export interface PrIntent {
   repo: string;
@@ -48,7 +49,7 @@ export async function openPullRequest(
           repo,
           head: intent.head,
           base: intent.base,
-          title: intent.title,
+          title: pullRequestTitle(session.title, intent.title),
           body,
         })
       ).data;

@@ -10,6 +10,7 @@ import { requireGithub } from '../github/github-services.ts';
 import { listSubmodules } from '../workspaces/workspace-store.ts';
 import { resolveSessionTargets } from './resolve-targets.ts';
 import { runnerBackendUrl } from './runner-url.ts';
+import { sessionTitle } from './session-title.ts';
 
 export interface StartSessionInput {
   kind: 'session' | 'specify';
@@ -21,6 +22,8 @@ export interface StartSessionInput {
   outputBranch?: string;
   directPush?: boolean;
   feature?: string;
+  /** Shown in lists and used as the PR title; the prompt's first line when left out. */
+  title?: string;
 }
 
 /** A distinct, short, branch-safe suffix: the random tail of the ULID (its head is the timestamp). */
@@ -84,6 +87,7 @@ export async function startSession(
     kind: input.kind,
     adapter: input.adapter,
     prompt: input.prompt,
+    title: sessionTitle(input.title, input.prompt),
     input_repo: umbrellaName,
     input_branch: inputBranch,
     output_repo: resolved.targets[umbrellaName]?.forkFullName ?? umbrellaName,

@@ -7,6 +7,13 @@ export const StartSessionBody = Type.Object(
   {
     adapter: Type.Union([Type.Literal('localexec'), Type.Literal('claude')]),
     prompt: Type.String({ minLength: 1, maxLength: 100_000 }),
+    title: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: "Shown in lists and as the PR title; default: the prompt's first line",
+      }),
+    ),
     fork: Type.Optional(FullName),
     createFork: Type.Optional(
       Type.Boolean({ description: 'Fork the upstream to my account when I have no fork' }),
@@ -30,6 +37,9 @@ export const SpecifyBody = Type.Object(
       }),
     ),
     description: Type.String({ minLength: 1, maxLength: 20_000 }),
+    title: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: "Default: the description's first line" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -70,6 +80,7 @@ export const Session = Type.Object(
     user: Type.String(),
     kind: Type.Union([Type.Literal('session'), Type.Literal('specify')]),
     adapter: Type.String(),
+    title: Type.String({ description: 'Given at start, else the first line of the prompt' }),
     prompt: Type.String(),
     input: Type.Object({ repo: Type.String(), branch: Type.String() }),
     output: Type.Object({ repo: Type.Union([Type.String(), Type.Null()]), branch: Type.String() }),

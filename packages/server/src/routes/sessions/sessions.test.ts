@@ -4,6 +4,7 @@ import { type PlatformWithForge, startPlatformWithForge } from '../../../test/su
 
 type Session = {
   id: string;
+  title: string;
   status: string;
   flags: string[];
   error: string | null;
@@ -87,6 +88,9 @@ describe('sessions end to end against the forge, through the public API', () => 
       pull_number: prs['acme/umbrella']!.number,
     });
     expect(umbrellaPr.data.body).toContain(prs['acme/api']!.url);
+    // No title given: the prompt's first line names the session and its pull requests.
+    expect(s.title).toBe('echo "umbrella change" >> README.md');
+    expect(umbrellaPr.data.title).toBe('[rfe/checkout] echo "umbrella change" >> README.md');
     const apiBranch = await admin.rest.repos.getBranch({
       owner: 'alice',
       repo: 'api',
@@ -163,8 +167,10 @@ describe('sessions end to end against the forge, through the public API', () => 
       adapter: 'localexec',
       createFork: true,
       prompt: 'sleep 60',
+      title: 'Wait a minute',
     });
     expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().title).toBe('Wait a minute');
     const id = res.json().id;
     const deadline = Date.now() + 20_000;
     while (!(await messages('alice', id)).some((m) => m.type === 'command_start') && Date.now() < deadline) {

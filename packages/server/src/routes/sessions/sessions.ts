@@ -94,6 +94,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
         kind: 'specify',
         adapter: 'specify',
         prompt: request.body.description,
+        title: request.body.title,
         feature,
         directPush: canWrite,
         createFork: !canWrite,
