@@ -5,3 +5,4 @@ export {
   ScriptedMessagesApi,
   toolResultsIn,
 } from './scripted-messages-api.ts';
+export { mulberry32, type Seeded, seeded, seededWith, seedFromEnv } from './seed.ts';

@@ -1,4 +1,5 @@
 import type { PersistedEnvelope } from '@rfe/protocol';
+import { seeded } from '@rfe/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectExactlySent,
@@ -15,6 +16,7 @@ import {
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
 const MESSAGES = 15_000;
+const rand = seeded('cursors.chaos');
 
 let t: TestApp;
 let f: SessionFixture;
@@ -60,17 +62,15 @@ describe('chaos: UI clients coming back with stale and future cursors', () => {
     while (streaming) {
       const head = await fetch(`${f.messagesUrl}?limit=1`, { headers: bob });
       const { lastSeq } = (await head.json()) as { lastSeq: number };
-      const future = Math.random() < 0.3;
+      const future = rand.random() < 0.3;
       // A future cursor lies past everything this test will ever send: the log cannot catch up with it
       // between this request and the client's connection, however fast it is stored.
-      const cursor = future
-        ? MESSAGES + 1 + Math.floor(Math.random() * 1000)
-        : Math.floor(Math.random() * (lastSeq + 1));
+      const cursor = future ? MESSAGES + 1 + rand.int(1000) : rand.int(lastSeq + 1);
       const ui = uiChannel(f.streamUrl, f.sessionId, bob, { after: cursor });
       visits.push({ cursor, kind: future ? 'future' : 'stale', ui });
       // Half of them leave early, as a tab that is closed; the rest stay to the end.
-      if (visits.length % 2 === 0) void sleep(100 + Math.random() * 600).then(() => ui.channel.close());
-      await sleep(100 + Math.random() * 200);
+      if (visits.length % 2 === 0) void sleep(rand.between(100, 700)).then(() => ui.channel.close());
+      await sleep(rand.between(100, 300));
     }
     const ids = await sending;
     await acks.all(ids, 60_000);
@@ -83,7 +83,11 @@ describe('chaos: UI clients coming back with stale and future cursors', () => {
     expect(visits.filter((v) => v.kind === 'stale').length).toBeGreaterThan(4);
     for (const [k, v] of visits.entries()) {
       const what = `client ${k} (${v.kind} cursor ${v.cursor})`;
-      if (v.kind === 'future') {
+      // A client that left early may have closed before its resync arrived (a loaded machine): then it saw nothing.
+      const leftBeforeResync = k % 2 === 1 && v.ui.resyncs.length === 0;
+      if (v.kind === 'future' && leftBeforeResync) {
+        expect(v.ui.received, what).toEqual([]);
+      } else if (v.kind === 'future') {
         expect(v.ui.resyncs, what).toHaveLength(1);
         expect(v.ui.resyncs[0]).toMatchObject({ reason: 'cursor_ahead', earliestSeq: 1 });
         expectContiguousRun(v.ui.received, v.ui.resyncs[0].lastSeq + 1, ids, what);

@@ -1,3 +1,4 @@
+import { seeded } from '@rfe/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectExactlySent,
@@ -16,6 +17,7 @@ import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { createMessagingHub } from '../index.ts';
 
 const MESSAGES = 25_000;
+const rand = seeded('failing-store.chaos');
 
 // Once with a chunk write per session, once with cross-session group commit (S3's default, here on the
 // directory store): group-commit objects, staged chunks and their recovery meet the same failures.
@@ -45,7 +47,7 @@ describe.each([
       },
       {
         wrapStore: (store) => {
-          const s = withFaults(store, { failRate: 0.2, timeoutRate: 0.03, timeoutMs: 60 });
+          const s = withFaults(store, { failRate: 0.2, timeoutRate: 0.03, timeoutMs: 60, rng: rand.random });
           faulty.push(s);
           return s;
         },

@@ -1,3 +1,4 @@
+import { seeded } from '@rfe/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectExactlySent,
@@ -38,7 +39,7 @@ describe('chaos: a network that cuts connections at random', () => {
     const direct = uiChannel(f.streamUrl, f.sessionId, bob);
     const flaky = uiChannel(viaProxy(f.streamUrl), f.sessionId, bob);
     const runner = runnerChannel(viaProxy(f.runnerUrl), f.sessionId, f.runnerToken, { heartbeatMs: 500 });
-    proxy.cutRandomly(100, 600);
+    proxy.cutRandomly(100, 600, seeded('flaky-network.chaos').random);
 
     const acks = trackAcks(runner);
     const ids = await sendMany(runner, MESSAGES, 'flaky', 4000);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { seeded } from '@rfe/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectExactlySent,
@@ -21,6 +22,7 @@ import { startTestApp } from '../../../test/support/test-app.ts';
 
 const MESSAGES = 25_000;
 const KILLS = 3;
+const rand = seeded('server-crash.chaos');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -71,7 +73,7 @@ describe.each([{ storage: 'directory store' }, { storage: 's3rver, group commit'
       const acks = trackAcks(runner);
       const sending = sendMany(runner, MESSAGES, 'crash', 2500);
       for (let k = 0; k < KILLS; k++) {
-        await sleep(1500 + Math.random() * 1500);
+        await sleep(rand.between(1500, 3000));
         await server!.kill(); // no shutdown: queued messages, the index and acks in flight are lost
         server = await startServerProcess(dataDir, port, env);
       }

@@ -1,3 +1,4 @@
+import { seeded } from '@rfe/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
@@ -43,6 +44,8 @@ const projectBody = fc.oneof(
   ),
 );
 
+const rand = seeded('projects.property');
+
 describe('project routes under random input', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -64,7 +67,7 @@ describe('project routes under random input', () => {
         expect(res.statusCode).toBeLessThan(500);
         if (res.statusCode >= 400) expect(typeof res.json().error.code).toBe('string');
       }),
-      { numRuns: 300 },
+      rand.fastCheck({ numRuns: 300 }),
     );
   });
 
@@ -89,7 +92,7 @@ describe('project routes under random input', () => {
           expect(res.statusCode).toBeLessThan(500);
         },
       ),
-      { numRuns: 300 },
+      rand.fastCheck({ numRuns: 300 }),
     );
   });
 });

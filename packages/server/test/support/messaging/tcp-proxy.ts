@@ -6,8 +6,8 @@ export interface TcpProxy {
   readonly cuts: number;
   /** Cuts every open connection now (both sides, no closing handshake). */
   cutAll(): void;
-  /** Cuts all connections at random intervals between minMs and maxMs until stopped. */
-  cutRandomly(minMs: number, maxMs: number): void;
+  /** Cuts all connections at random intervals between minMs and maxMs until stopped; pass a seeded `random`. */
+  cutRandomly(minMs: number, maxMs: number, random: () => number): void;
   close(): Promise<void>;
 }
 
@@ -45,14 +45,14 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       return cuts;
     },
     cutAll,
-    cutRandomly(minMs, maxMs) {
+    cutRandomly(minMs, maxMs, random) {
       const next = () => {
         timer = setTimeout(
           () => {
             cutAll();
             next();
           },
-          minMs + Math.random() * (maxMs - minMs),
+          minMs + random() * (maxMs - minMs),
         );
       };
       next();

@@ -9,7 +9,7 @@ export interface FaultOptions {
   /** Share of affected calls that hang for `timeoutMs`, then fail with a retryable StorageError('timeout'). */
   timeoutRate?: number;
   timeoutMs?: number;
-  /** Deterministic runs pass a seeded generator. Default Math.random. */
+  /** Replayable runs pass a seeded generator (`seeded()` from @rfe/testkit). Default Math.random. */
   rng?: () => number;
   /** Which calls may fail. Default: the writes (put, putIfAbsent, delete). */
   operations?: FaultableOperation[];
