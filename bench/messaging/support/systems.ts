@@ -112,9 +112,12 @@ export function rawWsSystem(port: number): System {
   };
 }
 
-export function socketIoSystem(port: number): System {
+export function socketIoSystem(
+  port: number,
+  name = 'socket.io 4.8.4, connection-state recovery (no storage)',
+): System {
   return {
-    name: 'socket.io 4.8.4, connection-state recovery (no storage)',
+    name,
     open(index) {
       const { state, arrived } = recorder();
       const connect = (role: string) =>

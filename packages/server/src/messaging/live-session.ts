@@ -91,6 +91,11 @@ export class LiveSession {
       recent.remember(idOfLine(line), seq);
     }
     const session = new LiveSession(sessionId, log, delivery, deps);
+    const stage = {
+      queued: metrics.stageSeconds.labels('queued'),
+      storing: metrics.stageSeconds.labels('storing'),
+      ordering: metrics.stageSeconds.labels('ordering'),
+    };
     session.sequencer = new Sequencer(
       sessionId,
       log,
@@ -102,6 +107,13 @@ export class LiveSession {
           metrics.flushSeconds.observe(seconds);
           metrics.persisted.inc(count);
           metrics.persistedBytes.inc(bytes);
+        },
+        onStages: ({ queued, storing, ordering }) => {
+          for (const seconds of queued) stage.queued.observe(seconds);
+          for (let k = 0; k < queued.length; k++) {
+            stage.storing.observe(storing);
+            stage.ordering.observe(ordering);
+          }
         },
         onDuplicate: () => metrics.duplicatesDropped.inc(),
         onFailed: (error) => session.#onFailed(error),

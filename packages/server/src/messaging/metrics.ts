@@ -1,6 +1,10 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** Finer where a durable message's budget (tens of ms) is spent, so a p99 per stage can be read off. */
+const STAGE_BUCKETS = [
+  0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1,
+];
 
 function createMessagingMetrics(registry: Registry) {
   const registers = [registry];
@@ -15,6 +19,16 @@ function createMessagingMetrics(registry: Registry) {
       name: 'rfe_messages_server_to_ui_seconds',
       help: 'From persisting a message to writing it to a UI client socket',
       buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    stageSeconds: new Histogram({
+      name: 'rfe_message_stage_seconds',
+      help:
+        'Time a runner message spends in each stage on the server, per message: queued (waiting for the ' +
+        'flush interval and a write slot), storing (its chunk being written), ordering (waiting for earlier ' +
+        'chunks so commits stay in seq order)',
+      labelNames: ['stage'] as const,
+      buckets: STAGE_BUCKETS,
       registers,
     }),
     persisted: new Counter({

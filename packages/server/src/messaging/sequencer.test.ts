@@ -4,7 +4,7 @@ import { openLog, tempStore } from '../../test/support/messaging/log-fixture.ts'
 import type { ObjectStore } from '../storage/index.ts';
 import { Limiter } from './log/limiter.ts';
 import { RecentIds } from './recent-ids.ts';
-import { type PersistedBatch, Sequencer, type SequencerSettings } from './sequencer.ts';
+import { type ChunkStages, type PersistedBatch, Sequencer, type SequencerSettings } from './sequencer.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -79,6 +79,7 @@ async function setup() {
   const { log } = await openLog(gate.store);
   const events: string[] = [];
   const batches: PersistedBatch[] = [];
+  const stages: ChunkStages[] = [];
   const sequencer = new Sequencer(
     's1',
     log,
@@ -90,12 +91,13 @@ async function setup() {
         batches.push(b);
       },
       onFlushed: () => {},
+      onStages: (s) => stages.push(s),
       onDuplicate: () => events.push('duplicate'),
       onFailed: (e) => events.push(`failed ${e.message}`),
     },
     new Limiter(16),
   );
-  return { gate, log, sequencer, events, batches };
+  return { gate, log, sequencer, events, batches, stages };
 }
 
 describe('Sequencer', () => {
@@ -180,5 +182,25 @@ describe('Sequencer', () => {
     await cleared;
     await sequencer.idle();
     expect(sequencer.congested).toBe(false);
+  });
+
+  it('reports where each committed chunk spent its time: queued per message, storing, waiting on an earlier chunk', async () => {
+    const { gate, sequencer, stages } = await setup();
+    for (let n = 1; n <= 4; n++) sequencer.submit(message(n), () => {});
+    await waitUntil(() => gate.waiting() === 1);
+    for (let n = 5; n <= 8; n++) sequencer.submit(message(n), () => {});
+    await waitUntil(() => gate.waiting() === 2);
+    gate.releaseKey('chunks/000000000005-'); // the second chunk is stored first…
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    gate.release(); // …and waits for the first before it is committed
+    await sequencer.idle();
+    expect(stages).toHaveLength(2);
+    const [first, second] = stages;
+    expect(first.queued).toHaveLength(4);
+    expect(second.queued).toHaveLength(4);
+    expect(first.storing).toBeGreaterThanOrEqual(0.035); // held at the gate the whole time
+    expect(first.ordering).toBeLessThan(0.01);
+    expect(second.ordering).toBeGreaterThanOrEqual(0.03); // stored, but behind the first chunk
+    for (const s of stages) for (const q of s.queued) expect(q).toBeGreaterThanOrEqual(0);
   });
 });

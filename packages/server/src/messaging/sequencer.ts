@@ -37,6 +37,8 @@ interface Pending {
   seq: number;
   line: string;
   callbacks: SubmitCallback[];
+  /** performance.now() at submit, for the stage timings. */
+  submittedAt: number;
 }
 
 interface ChunkInFlight {
@@ -45,11 +47,24 @@ interface ChunkInFlight {
   bytes: number;
   started: number;
   stored: boolean;
+  storedAt: number;
+}
+
+/**
+ * Where the messages of one committed chunk spent their time, in seconds: waiting in the queue for the
+ * flush interval and a write slot (one value per message), storing the chunk, then waiting for earlier
+ * chunks to be stored so that commits stay in seq order.
+ */
+export interface ChunkStages {
+  queued: number[];
+  storing: number;
+  ordering: number;
 }
 
 export interface SequencerHooks {
   onPersisted(batch: PersistedBatch): void;
   onFlushed(seconds: number, messages: number, bytes: number): void;
+  onStages?(stages: ChunkStages): void;
   onDuplicate(): void;
   onFailed(error: Error): void;
 }
@@ -126,7 +141,7 @@ export class Sequencer {
     // serialised envelope (an object, so its text starts with '{') instead of copying the object.
     const body = JSON.stringify(message);
     const line = body.length > 2 ? `{"seq":${seq},${body.slice(1)}` : `{"seq":${seq}}`;
-    const pending: Pending = { message, seq, line, callbacks: [callback] };
+    const pending: Pending = { message, seq, line, callbacks: [callback], submittedAt: performance.now() };
     this.#queue.push(pending);
     this.#pendingById.set(message.id, pending);
     this.#queuedBytes += line.length + 1;
@@ -186,11 +201,19 @@ export class Sequencer {
       batch.map((p) => p.line),
       batch[0].seq,
     );
-    const chunk: ChunkInFlight = { batch, run, bytes, started: performance.now(), stored: false };
+    const chunk: ChunkInFlight = {
+      batch,
+      run,
+      bytes,
+      started: performance.now(),
+      stored: false,
+      storedAt: 0,
+    };
     this.#inFlight.push(chunk);
     const written = this.log.writeChunk(run).then(
       () => {
         chunk.stored = true;
+        chunk.storedAt = performance.now();
         this.#commitStored();
       },
       (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
@@ -202,9 +225,15 @@ export class Sequencer {
   /** Commits stored chunks from the front: in seq order, never past one still being written. */
   #commitStored(): void {
     while (this.#inFlight[0]?.stored && !this.#failed) {
-      const { batch, run, bytes, started } = this.#inFlight.shift()!;
+      const { batch, run, bytes, started, storedAt } = this.#inFlight.shift()!;
       this.log.commitChunk(run);
-      this.hooks.onFlushed((performance.now() - started) / 1000, batch.length, bytes);
+      const now = performance.now();
+      this.hooks.onFlushed((now - started) / 1000, batch.length, bytes);
+      this.hooks.onStages?.({
+        queued: batch.map((p) => (started - p.submittedAt) / 1000),
+        storing: (storedAt - started) / 1000,
+        ordering: (now - storedAt) / 1000,
+      });
       this.#inFlightBytes -= bytes;
       for (const p of batch) {
         this.recent.remember(p.message.id, p.seq);
