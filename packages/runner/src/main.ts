@@ -1,13 +1,20 @@
 import { SettingsError } from './errors.ts';
 import { killAllGroups } from './process/process-groups.ts';
-import { loadSettings } from './settings.ts';
+import { loadSettings, type RunnerSettings } from './settings.ts';
 import { RunControl } from './shell/run-control.ts';
 import { EXIT, runSession } from './shell/run-session.ts';
+import { writeExitFile } from './shell/run-state.ts';
 
-// Entry point: `node --import tsx packages/runner/src/main.ts`. Exit 0 succeeded, 1 failed, 130 cancelled.
+// Entry point: `node --import tsx packages/runner/src/main.ts`.
+// Exit 0 succeeded, 1 failed, 75 finished but messages undelivered, 130 cancelled.
+
+// The runner's output may be a pipe whose reader is gone (a server killed with kill -9): a failed log
+// write must never end the run.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
+let settings: RunnerSettings | undefined;
 
 async function main(): Promise<number> {
-  let settings: ReturnType<typeof loadSettings>;
   try {
     settings = loadSettings();
   } catch (error) {
@@ -24,15 +31,22 @@ async function main(): Promise<number> {
   return runSession(settings, { control });
 }
 
+/** exit.json first (a launcher that is not this process's parent reads it), then the exit status. */
+async function recordExit(code: number): Promise<void> {
+  if (settings) await writeExitFile(settings.workDir, code).catch(() => {});
+  process.exitCode = code;
+}
+
 main().then(
-  (code) => {
-    process.exitCode = code;
+  async (code) => {
+    await recordExit(code);
     // Open handles (a reconnect timer, a stuck socket) must not keep a finished runner alive.
     setTimeout(() => process.exit(code), 100).unref();
   },
-  (error) => {
+  async (error) => {
     process.stderr.write(`runner: ${(error as Error)?.stack ?? error}\n`);
     killAllGroups();
+    await recordExit(EXIT.failed);
     process.exit(EXIT.failed);
   },
 );

@@ -52,6 +52,8 @@ export interface RunnerSettings {
   gitCredentials: readonly GitCredential[];
   author: { name: string; email: string };
   timeoutMs: number;
+  /** The session's deadline (epoch ms, RFE_DEADLINE_AT): a restarted runner keeps the first one. */
+  deadlineAt?: number;
   heartbeatMs: number;
   drainTimeoutMs: number;
   submodules: readonly SubmoduleRequirement[];
@@ -104,6 +106,7 @@ export function loadSettings(env: Env = process.env): RunnerSettings {
       email: requiredString(env, 'RFE_AUTHOR_EMAIL', 'commits are authored as the user'),
     },
     timeoutMs: positiveInteger(env, 'RFE_TIMEOUT_MS', HOUR),
+    ...deadlineAt(env),
     heartbeatMs: positiveInteger(env, 'RFE_HEARTBEAT_MS', 15_000),
     drainTimeoutMs: positiveInteger(env, 'RFE_DRAIN_TIMEOUT_MS', 15_000),
     submodules: parseSubmodules(json(env, 'RFE_SUBMODULES', [])),
@@ -115,6 +118,14 @@ export function loadSettings(env: Env = process.env): RunnerSettings {
     },
     claude: optionalString(env, 'RFE_CLAUDE_MODEL') ? { model: optionalString(env, 'RFE_CLAUDE_MODEL') } : {},
   };
+}
+
+function deadlineAt(env: Env): { deadlineAt?: number } {
+  const text = optionalString(env, 'RFE_DEADLINE_AT');
+  if (text === undefined) return {};
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new SettingsError('RFE_DEADLINE_AT', `"${text}" is not an ISO 8601 time`);
+  return { deadlineAt: at };
 }
 
 /** First 8 letters or digits of the session id, lower-cased (a ULID or UUID prefix). */

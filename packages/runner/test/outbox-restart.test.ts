@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../src/shell/run-session.ts';
 import { ForgeWorld } from './support/forge-world.ts';
 import { startRunner } from './support/runner-process.ts';
 import { startSession } from './support/session-for.ts';
@@ -45,17 +46,18 @@ describe('the durable outbox', () => {
     await peer.stop();
   });
 
-  it('a finished runner started again only delivers what its outbox still holds', async () => {
+  it('a runner that cannot deliver by the deadline exits 75 (never 0); started again it only delivers what its outbox holds', async () => {
     const { peer, runner, env } = await startSession(world, {
       login: 'alice',
       slug: 'restart',
       adapter: 'localexec',
       prompt: 'echo once',
-      extra: { RFE_DRAIN_TIMEOUT_MS: '300' },
+      extra: { RFE_DRAIN_TIMEOUT_MS: '300', RFE_DEADLINE_AT: new Date(Date.now() + 4000).toISOString() },
     });
     let acks = 0;
     peer.ack = () => ++acks <= 3; // the connection degrades: the rest stays in the outbox
-    expect((await runner.exited).code, runner.stderr()).toBe(0);
+    expect((await runner.exited).code, runner.stderr()).toBe(EXIT.undelivered);
+    expect(runner.stderr()).toMatch(/not acknowledged by .*exit 75/);
     expect(peer.log).toHaveLength(3);
 
     peer.ack = () => true;

@@ -108,5 +108,7 @@ export async function createContext(config: Config, opts: { logger?: Logger } = 
   if (config.syncIntervalSeconds > 0) ctx.statusSyncer.start(config.syncIntervalSeconds * 1000);
   const github = githubSettingsFromConfig(config);
   if (github) attachGithub(ctx, github);
+  // Sessions of an earlier incarnation (or of another instance) are adopted before requests come in.
+  await ctx.sessions.startReconciling(config.sessionReconcileSeconds * 1000);
   return ctx;
 }

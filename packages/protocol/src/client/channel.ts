@@ -73,6 +73,7 @@ class SessionChannel implements Channel {
       ping: encodeFrame({ op: 'ping' }),
       heartbeatMs: options.heartbeatMs ?? 15_000,
       backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+      ...(options.backoffResetMs === undefined ? {} : { backoffResetMs: options.backoffResetMs }),
       random: options.random ?? Math.random,
       onData: (data) => this.#onData(data),
       onStatus: (status, detail) => {

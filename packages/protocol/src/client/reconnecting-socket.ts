@@ -13,6 +13,8 @@ export interface ReconnectingSocketOptions {
   /** The ping frame, sent every heartbeat. */
   ping: string;
   backoff: BackoffOptions;
+  /** Uptime after which a lost connection resets the backoff; default heartbeatMs. */
+  backoffResetMs?: number;
   random: () => number;
   /** A frame received on the current connection. */
   onData: (data: unknown) => void;
@@ -186,8 +188,10 @@ export class ReconnectingSocket {
     this.#conn = undefined;
     this.#stopTimers(conn);
     if (this.#closed) return;
-    // Only a connection that stayed up for a heartbeat resets the backoff, so a flapping server is not hammered.
-    if (conn.readyAt > 0 && Date.now() - conn.readyAt >= this.#o.heartbeatMs) this.#attempt = 0;
+    // Only a connection that stayed up for a heartbeat (backoffResetMs) resets the backoff, so a flapping
+    // server is not hammered.
+    const resetAfter = this.#o.backoffResetMs ?? this.#o.heartbeatMs;
+    if (conn.readyAt > 0 && Date.now() - conn.readyAt >= resetAfter) this.#attempt = 0;
     this.#scheduleReconnect(reason);
   }
 

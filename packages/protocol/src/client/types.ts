@@ -36,6 +36,11 @@ export interface ChannelOptions {
   /** Ping interval; the peer counts as dead after 2.5 × this without any frame. Default 15 000. */
   heartbeatMs?: number;
   backoff?: Partial<BackoffOptions>;
+  /**
+   * How long a connection must have been ready for the next loss to start the backoff from its first step
+   * again. Default: one heartbeat (a flapping server is not hammered). A runner draining its outbox uses 0.
+   */
+  backoffResetMs?: number;
   /** Outgoing frames larger than this are refused locally. Default MAX_FRAME_BYTES. */
   maxFrameBytes?: number;
   /**

@@ -23,6 +23,13 @@ export function bearerWebSocket(token: () => string): WebSocketConstructor {
   return BearerWebSocket as unknown as WebSocketConstructor;
 }
 
+/**
+ * Reconnects come quickly and stay quick: at most 3 s apart, the backoff starting over after every
+ * successful connection, so a runner with messages to deliver never sits out a long backoff while the
+ * backend is reachable (a cut every few hundred ms still delivers).
+ */
+export const RUNNER_BACKOFF = { initialMs: 100, maxMs: 3000, factor: 2, jitter: 0.5 } as const;
+
 export interface ChannelDependencies {
   outbox: Outbox;
   onMessage: (message: PersistedEnvelope) => void;
@@ -41,6 +48,8 @@ export function connectChannel(settings: RunnerSettings, deps: ChannelDependenci
     auth: settings.runnerToken,
     outbox: deps.outbox,
     heartbeatMs: settings.heartbeatMs,
+    backoff: RUNNER_BACKOFF,
+    backoffResetMs: 0,
     onMessage: deps.onMessage,
     ...deps.options,
   });

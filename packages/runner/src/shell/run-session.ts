@@ -23,7 +23,8 @@ import { Reporter } from './reporter.ts';
 import { RunControl } from './run-control.ts';
 import { readRunState, writeRunState } from './run-state.ts';
 
-export const EXIT = { succeeded: 0, failed: 1, cancelled: 130 } as const;
+/** `undelivered`: the run ended but messages stayed unacknowledged until the deadline (EX_TEMPFAIL). */
+export const EXIT = { succeeded: 0, failed: 1, undelivered: 75, cancelled: 130 } as const;
 
 export interface SessionDependencies {
   /** Given by main so SIGTERM can stop the run; a fresh one otherwise. */
@@ -71,9 +72,22 @@ export async function runSession(settings: RunnerSettings, deps: SessionDependen
     exitCode = await execute(settings, { control, reporter, router, redactor, log, deps });
     await writeRunState(settings.workDir, { status: 'finished', attempt, exitCode });
   }
-  await finish(channel, reporter, outbox, settings, log);
-  return exitCode;
+  const delivered = await finish(channel, reporter, outbox, drainDeadline(settings, exitCode), log);
+  return delivered ? exitCode : EXIT.undelivered;
 }
+
+/**
+ * Until when the runner keeps trying to deliver its outbox: the session's deadline (it reconnects all
+ * that time), but at least RFE_DRAIN_TIMEOUT_MS. A cancelled run only gets the short grace: its session
+ * is over, and the backend refuses its token.
+ */
+function drainDeadline(settings: RunnerSettings, exitCode: number): number {
+  const grace = Date.now() + settings.drainTimeoutMs;
+  if (exitCode === EXIT.cancelled) return grace;
+  return Math.max(grace, settings.deadlineAt ?? startedAt + settings.timeoutMs);
+}
+
+const startedAt = Date.now();
 
 interface Run {
   control: RunControl;
@@ -203,23 +217,29 @@ async function shutdownAdapter(adapter: Adapter | undefined, log: RunnerLog): Pr
   }
 }
 
-/** Everything is in the outbox; give the backend a bounded time to acknowledge it, then disconnect. */
+/**
+ * Everything is in the outbox; the channel keeps reconnecting until the backend acknowledged all of it or
+ * `deadline` passed. False when messages are left: they stay in the outbox for a restart on this work
+ * directory, and the runner exits with EXIT.undelivered — never as if the session had succeeded.
+ */
 async function finish(
   channel: Channel,
   reporter: Reporter,
   outbox: FileOutbox,
-  settings: RunnerSettings,
+  deadline: number,
   log: RunnerLog,
-): Promise<void> {
+): Promise<boolean> {
   await reporter.settled();
-  if (!(await drainWithin(channel, settings.drainTimeoutMs))) {
+  const delivered = await drainWithin(channel, Math.max(0, deadline - Date.now()));
+  if (!delivered) {
     const left = (await outbox.pending()).length;
-    log.warn(
-      `${left} message(s) not acknowledged within ${settings.drainTimeoutMs} ms; they stay in the outbox for a restart`,
+    log.error(
+      `${left} message(s) not acknowledged by ${new Date(deadline).toISOString()}; they stay in the outbox for a restart (exit ${EXIT.undelivered})`,
     );
   }
   await channel.close();
   await outbox.close();
+  return delivered;
 }
 
 function redactorFor(settings: RunnerSettings): Redactor {

@@ -19,6 +19,13 @@ export async function readRunState(workDir: string): Promise<RunState | undefine
   }
 }
 
+/** The runner's last word for a launcher that is not its parent (the server that started it may be gone). */
+export async function writeExitFile(workDir: string, exitCode: number): Promise<void> {
+  const path = join(workDir, 'exit.json');
+  await writeFile(`${path}.tmp`, JSON.stringify({ exitCode, at: new Date().toISOString() }));
+  await rename(`${path}.tmp`, path);
+}
+
 export async function writeRunState(workDir: string, state: RunState): Promise<void> {
   const path = join(workDir, FILE);
   await writeFile(`${path}.tmp`, JSON.stringify(state));

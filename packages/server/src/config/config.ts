@@ -87,6 +87,15 @@ export const settings = {
     ...integer('Longest a session may run before its runner is stopped', 3600, 30, 86_400),
     env: 'SESSION_TIMEOUT_SECONDS',
   },
+  sessionReconcileSeconds: {
+    ...integer(
+      'How often every instance reconciles the non-terminal sessions (adopts live runners, resumes or fails dead ones, enforces deadlines); also at start-up',
+      30,
+      1,
+      3600,
+    ),
+    env: 'SESSION_RECONCILE_SECONDS',
+  },
   anthropicBaseUrl: {
     ...url('Messages API base URL given to claude runners (ANTHROPIC_BASE_URL); the SDK default when unset', [
       'http:',

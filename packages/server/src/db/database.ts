@@ -12,6 +12,7 @@ import {
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
 import * as sessionDetails from './migrations/0004-session-details.ts';
+import * as durableSessions from './migrations/0005-durable-sessions.ts';
 import * as sessionTitle from './migrations/0009-session-title.ts';
 import type { Database } from './schema.ts';
 
@@ -27,6 +28,7 @@ export interface DatabaseHandle {
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0004-session-details': sessionDetails,
+  '0005-durable-sessions': durableSessions,
   '0009-session-title': sessionTitle,
 };
 
@@ -51,7 +53,9 @@ export function openDatabase(opts: { databaseUrl?: string; sqliteFile?: string }
 
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+  // Migration numbers are assigned per change, and changes land in any order: a database that already has
+  // 0009 still gets 0005 (each migration touches only its own columns and tables).
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

@@ -110,6 +110,15 @@ export interface SessionsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** Lifecycle (migration 0005): see db/session-lifecycle.ts. */
+  deadline_at?: string | null;
+  launcher_handle?: string | null;
+  acted_seq?: number;
+  result_seq?: number | null;
+  runner_exit?: string | null;
+  worker_id?: string | null;
+  worker_until?: string | null;
+  restarts?: number;
 }
 
 export interface PrLinksTable {

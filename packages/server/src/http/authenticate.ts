@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProxyIdentity } from '../auth/proxy-identity.ts';
 import type { AppContext } from '../context.ts';
 import { verifySignedValue } from '../crypto/tokens.ts';
+import { runnerMayConnect } from '../db/session-lifecycle.ts';
 import { findUserByApiToken, findUserById } from '../db/users.ts';
 import { UnauthenticatedError } from '../errors.ts';
 import { type Principal, SESSION_COOKIE } from './principal.ts';
@@ -29,7 +30,14 @@ async function resolvePrincipal(
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
     const token = match[1]!;
     const runnerSession = ctx.runnerTokens?.verify(token);
-    if (runnerSession) return { kind: 'runner', sessionId: runnerSession };
+    if (runnerSession) {
+      // A runner token ends with its session: refused once it is terminal or past its deadline.
+      if (!(await runnerMayConnect(ctx.db, runnerSession)))
+        throw new UnauthenticatedError(
+          'This runner token belongs to a session that has ended (or passed its deadline); it is no longer valid.',
+        );
+      return { kind: 'runner', sessionId: runnerSession };
+    }
     const user = await findUserByApiToken(ctx.db, token);
     if (!user)
       throw new UnauthenticatedError('The bearer token is unknown, revoked or expired; create a new one.');

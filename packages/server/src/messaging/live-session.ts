@@ -22,6 +22,8 @@ export interface RunnerLink {
   deliver(lines: LogLine[]): void;
   /** A newer runner connection took over. */
   replaced(): void;
+  /** The session is over: the runner token is no longer valid. */
+  ended(): void;
 }
 
 /** Anything holding the session open (a socket, a request); closed when the session's log breaks. */
@@ -144,6 +146,18 @@ export class LiveSession {
     this.log.claim().catch(() => {});
     if (previous && previous !== link) previous.replaced();
     return this.delivery.pending();
+  }
+
+  /** True while a runner channel is attached to this session in this process. */
+  get runnerAttached(): boolean {
+    return this.#runner !== null;
+  }
+
+  /** The session ended: its runner connection is closed (a new one is refused at the upgrade). */
+  dropRunner(): void {
+    const link = this.#runner;
+    this.#runner = null;
+    link?.ended();
   }
 
   detachRunner(link: RunnerLink): void {

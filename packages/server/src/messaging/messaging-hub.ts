@@ -107,6 +107,16 @@ export class MessagingHub {
     return opening;
   }
 
+  /** The session if it is loaded in this process (nothing is read from storage). */
+  loaded(sessionId: string): LiveSession | undefined {
+    return this.#sessions.get(sessionId);
+  }
+
+  /** The session ended: its runner connection in this process, if any, is closed. */
+  dropRunner(sessionId: string): void {
+    this.#sessions.get(sessionId)?.dropRunner();
+  }
+
   /** The session ended: compact its log now rather than when it is unloaded. */
   async endSession(sessionId: string): Promise<void> {
     const session = this.#sessions.get(sessionId);

@@ -7,6 +7,7 @@ import { insertSession, updateSessionStatus } from '../db/sessions.ts';
 import type { User } from '../db/users.ts';
 import { UnprocessableError } from '../errors.ts';
 import { requireGithub } from '../github/github-services.ts';
+import type { RunnerHandle } from '../launchers/launcher.ts';
 import { listSubmodules } from '../workspaces/workspace-store.ts';
 import { resolveSessionTargets } from './resolve-targets.ts';
 import { runnerBackendUrl } from './runner-url.ts';
@@ -117,8 +118,12 @@ export async function startSession(
     },
   });
 
+  // The runner is refused from this moment on; it gets 10 s past its own timeout to report and deliver.
+  const timeoutMs = ctx.config.sessionTimeoutSeconds * 1000;
+  const deadlineAt = new Date(Date.now() + timeoutMs + 10_000).toISOString();
   const env: Record<string, string> = {
     RFE_SESSION_ID: id,
+    RFE_DEADLINE_AT: deadlineAt,
     RFE_WORKSPACE_SLUG: ws.slug,
     RFE_BACKEND_WS_URL: `${runnerBackendUrl(ctx)}/api/runner/sessions/${id}`,
     RFE_INPUT_REPO: `${github.webUrl}/${umbrellaName}.git`,
@@ -133,8 +138,9 @@ export async function startSession(
     ...(input.feature ? { RFE_SPECIFY_FEATURE: input.feature } : {}),
     ...(ctx.config.anthropicBaseUrl ? { ANTHROPIC_BASE_URL: ctx.config.anthropicBaseUrl } : {}),
   };
+  let handle: RunnerHandle;
   try {
-    await ctx.sessions.launcher.launch({
+    handle = await ctx.sessions.launcher.launch({
       sessionId: id,
       projectName: project.name,
       workspaceSlug: ws.slug,
@@ -143,7 +149,7 @@ export async function startSession(
         runnerToken: ctx.runnerTokens.issue(id),
         gitCredentials: JSON.stringify({ git: gitCredentials }),
       },
-      timeoutMs: ctx.config.sessionTimeoutSeconds * 1000,
+      timeoutMs,
     });
   } catch (err) {
     await updateSessionStatus(ctx.db, id, 'failed', {
@@ -156,9 +162,8 @@ export async function startSession(
       `The runner could not be launched: ${(err as Error).message}`,
     );
   }
-  ctx.sessions.track(row);
-  await updateSessionStatus(ctx.db, id, 'running');
-  return { ...row, status: 'running' };
+  await ctx.sessions.launched(row, handle, deadlineAt);
+  return { ...row, status: 'running', deadline_at: deadlineAt };
 }
 
 async function userInstallationId(octokit: import('@octokit/rest').Octokit, login: string): Promise<number> {

@@ -57,6 +57,8 @@ export async function startTestApp(
     },
     async close() {
       await app.close();
+      // Runners outlive their server by design; a test's runners end with the test.
+      await (ctx.sessions.launcher as { stopAll?: (graceMs?: number) => Promise<void> }).stopAll?.(1000);
       await ctx.close();
       keepEvidence(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { LaunchSpec, RunnerExit, RunnerLauncher } from '../launcher.ts';
+import type { LaunchSpec, RunnerExit, RunnerHandle, RunnerLauncher, RunnerState } from '../launcher.ts';
 import { type ApiCall, KubernetesApiError, kubernetesApiError } from './api-errors.ts';
 import {
   jobOwnerReference,
@@ -18,6 +18,7 @@ import {
 } from './manifests.ts';
 import { projectNamespace, RUNNER_SELECTOR, sessionObjectName } from './names.ts';
 import { ResourceWatch } from './resource-watch.ts';
+import { observeJob } from './runner-status.ts';
 import { SessionTracker } from './session-tracker.ts';
 
 export interface KubernetesLauncherOptions extends RunnerPodSettings {
@@ -59,7 +60,7 @@ export class KubernetesLauncher implements RunnerLauncher {
     });
   }
 
-  async launch(spec: LaunchSpec): Promise<void> {
+  async launch(spec: LaunchSpec): Promise<RunnerHandle> {
     const namespace = projectNamespace(this.opts.namespacePrefix, spec.projectName);
     const name = sessionObjectName(spec.sessionId);
     const job = sessionJob(spec, namespace, this.opts);
@@ -94,7 +95,55 @@ export class KubernetesLauncher implements RunnerLauncher {
       throw err;
     }
     this.opts.logger.info({ session: spec.sessionId, namespace, job: name }, 'runner Job created');
+    return { kind: 'kubernetes', namespace, job: name };
   }
+
+  /** The Job's status by its deterministic name: active, finished, or gone. */
+  async inspect(sessionId: string, handle: RunnerHandle): Promise<RunnerState> {
+    if (handle.kind !== 'kubernetes')
+      return { state: 'lost', resumable: false, reason: 'not a Kubernetes runner' };
+    const name = sessionObjectName(sessionId);
+    let job: V1Job;
+    try {
+      job = await this.call({ verb: 'get', resource: 'jobs', namespace: handle.namespace, name }, () =>
+        this.batch.readNamespacedJob({ name, namespace: handle.namespace }),
+      );
+    } catch (err) {
+      if (err instanceof KubernetesApiError && err.httpStatus === 404)
+        return {
+          state: 'lost',
+          resumable: false,
+          reason: `the runner Job ${handle.namespace}/${name} no longer exists`,
+        };
+      throw err;
+    }
+    const seen = observeJob(job);
+    if (seen.kind === 'complete') return { state: 'exited', exitCode: 0 };
+    if (seen.kind === 'failed') return { state: 'exited', exitCode: null, reason: seen.reason };
+    return { state: 'alive' };
+  }
+
+  /** Watches a Job another instance created: its exit is reported like that of a Job launched here. */
+  follow(sessionId: string, handle: RunnerHandle): void {
+    if (handle.kind !== 'kubernetes' || this.tracker.namespaceOf(sessionId)) return;
+    this.tracker.track(sessionId, handle.namespace);
+    this.tracker.jobCreated(sessionId);
+  }
+
+  /** A Job restarts its own Pods (backoffLimit); a deleted Job cannot be brought back. */
+  async resume(): Promise<RunnerHandle | undefined> {
+    return undefined;
+  }
+
+  /** Deletes the Job by its deterministic name, whichever instance created it. */
+  async stop(sessionId: string, handle: RunnerHandle, graceMs = 3000): Promise<void> {
+    if (handle.kind !== 'kubernetes') return;
+    if (this.tracker.namespaceOf(sessionId)) return this.cancel(sessionId, graceMs);
+    await this.deleteJob(handle.namespace, sessionId);
+  }
+
+  /** The Secret and PVC are owned by the Job; nothing else to clean up. */
+  async discard(): Promise<void> {}
 
   /**
    * Deletes the session's Job with Foreground propagation: its Pod, Secret and PVC go first. A Job that is

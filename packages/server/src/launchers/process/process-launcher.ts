@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { LaunchSpec, RunnerExit, RunnerLauncher } from '../launcher.ts';
+import type { LaunchSpec, RunnerExit, RunnerHandle, RunnerLauncher, RunnerState } from '../launcher.ts';
+import { type RunFiles, readExitFile, readLaunchFile, runFiles, writeLaunchFile } from './run-files.ts';
+import { isSameProcessAlive, processStartTime, signalRunnerGroup, waitUntilGone } from './runner-process.ts';
 
 export interface ProcessLauncherOptions {
   /** Each session gets `{runsDir}/{sessionId}/work` and a private `{runsDir}/{sessionId}/secrets`. */
@@ -11,104 +13,95 @@ export interface ProcessLauncherOptions {
   command?: { file: string; args: string[]; cwd: string };
   /** Finished sessions' work directories kept for inspection; older ones are removed. */
   keepFinished?: number;
-  /** How often a runner killed by a signal (not by cancel) is started again; default 2. */
-  maxRestarts?: number;
+  /** How often a runner this launcher follows is looked at when it is not its child (ms); default 500. */
+  pollMs?: number;
   logger: Logger;
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
 
 /**
- * The embedded launcher: one child process per session in its own process group and work directory.
- * Secrets are files with mode 0600 in a directory only this user can read, removed when the runner exits.
+ * The embedded launcher: one runner process per session, detached from the server — its own session and
+ * process group, output appended to `runner.log` in its run directory (no pipes that break when the server
+ * dies) — so `kill -9` of the server leaves it running and it reconnects by itself. Any instance on the
+ * machine finds it again by its handle (pid + start time). Secrets are files with mode 0600 in a directory
+ * only this user can read, removed once the session's runner is done for good (`discard`).
  */
 export class ProcessLauncher implements RunnerLauncher {
   readonly kind = 'process';
   private readonly children = new Map<string, ChildProcess>();
+  private readonly followed = new Map<string, ReturnType<typeof setInterval>>();
   private readonly listeners: ((exit: RunnerExit) => void)[] = [];
   private readonly finished: string[] = [];
-  /** Sessions being stopped on purpose: their runner is not restarted. */
-  private readonly stopping = new Set<string>();
 
   constructor(private readonly opts: ProcessLauncherOptions) {
     fs.mkdirSync(opts.runsDir, { recursive: true, mode: 0o700 });
   }
 
-  async launch(spec: LaunchSpec): Promise<void> {
-    const dir = path.join(this.opts.runsDir, spec.sessionId);
-    const workDir = path.join(dir, 'work');
-    const secretsDir = path.join(dir, 'secrets');
-    fs.mkdirSync(workDir, { recursive: true, mode: 0o700 });
-    fs.mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
-    const tokenFile = path.join(secretsDir, 'runner-token');
-    const credentialsFile = path.join(secretsDir, 'git-credentials.json');
-    fs.writeFileSync(tokenFile, spec.secrets.runnerToken, { mode: 0o600 });
-    fs.writeFileSync(credentialsFile, spec.secrets.gitCredentials, { mode: 0o600 });
-
-    const deadline = setTimeout(() => void this.cancel(spec.sessionId), spec.timeoutMs + 30_000);
-    deadline.unref();
-    const finish = (exit: RunnerExit) => {
-      clearTimeout(deadline);
-      this.stopping.delete(spec.sessionId);
-      fs.rmSync(secretsDir, { recursive: true, force: true });
-      this.rememberFinished(dir);
-      for (const l of this.listeners) l(exit);
-    };
-    await this.spawnRunner(spec, { workDir, tokenFile, credentialsFile }, this.opts.maxRestarts ?? 2, finish);
+  async launch(spec: LaunchSpec): Promise<RunnerHandle> {
+    const files = runFiles(this.opts.runsDir, spec.sessionId);
+    fs.mkdirSync(files.workDir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(files.secretsDir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(files.tokenFile, spec.secrets.runnerToken, { mode: 0o600 });
+    fs.writeFileSync(files.credentialsFile, spec.secrets.gitCredentials, { mode: 0o600 });
+    writeLaunchFile(files, { env: spec.env, timeoutMs: spec.timeoutMs });
+    return this.spawnRunner(spec.sessionId, files);
   }
 
-  /**
-   * Starts the runner; a runner that dies from a signal nobody here sent (OOM killer, a stray kill -9) is
-   * started again on the same work directory, where its durable outbox resends what was not acknowledged.
-   */
-  private async spawnRunner(
-    spec: LaunchSpec,
-    files: { workDir: string; tokenFile: string; credentialsFile: string },
-    restartsLeft: number,
-    finish: (exit: RunnerExit) => void,
-  ): Promise<void> {
+  /** Starts the runner again on its work directory, where its durable outbox resends what was not acknowledged. */
+  async resume(sessionId: string, handle: RunnerHandle): Promise<RunnerHandle | undefined> {
+    if (handle.kind !== 'process') return undefined;
+    const files = runFiles(path.dirname(handle.runDir), sessionId);
+    const launch = readLaunchFile(files);
+    if (!launch || !fs.existsSync(files.tokenFile) || !fs.existsSync(files.workDir)) return undefined;
+    if (isSameProcessAlive(handle.pid, handle.startTime)) return handle;
+    fs.rmSync(files.exitFile, { force: true });
+    return this.spawnRunner(sessionId, files);
+  }
+
+  private async spawnRunner(sessionId: string, files: RunFiles): Promise<RunnerHandle> {
+    const launch = readLaunchFile(files);
+    if (!launch) throw new Error(`The run directory ${files.runDir} has no launch.json.`);
     const command = this.opts.command ?? {
       file: process.execPath,
       args: ['--import', 'tsx', path.join(repoRoot, 'packages/runner/src/main.ts')],
       cwd: repoRoot,
     };
-    const child = spawn(command.file, command.args, {
-      cwd: command.cwd,
-      detached: true, // own process group, so cancel reaches every command the runner started
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: files.workDir,
-        ...spec.env,
-        RFE_WORK_DIR: files.workDir,
-        RFE_RUNNER_TOKEN_FILE: files.tokenFile,
-        RFE_GIT_CREDENTIALS_FILE: files.credentialsFile,
-        RFE_TIMEOUT_MS: String(spec.timeoutMs),
-      },
-    });
-    this.children.set(spec.sessionId, child);
-    const log = this.opts.logger.child({ session: spec.sessionId, component: 'runner' });
-    child.stdout?.on('data', (b: Buffer) => log.debug(b.toString('utf8').trimEnd()));
-    child.stderr?.on('data', (b: Buffer) => log.debug(b.toString('utf8').trimEnd()));
-    child.once('exit', (code, signal) => {
-      this.children.delete(spec.sessionId);
-      if (signal && !this.stopping.has(spec.sessionId) && restartsLeft > 0) {
-        log.warn({ signal }, 'runner died unexpectedly; starting it again on its work directory');
-        void this.spawnRunner(spec, files, restartsLeft - 1, finish).catch((err: Error) =>
-          finish({ sessionId: spec.sessionId, exitCode: null, reason: err.message }),
-        );
-        return;
-      }
-      finish({
-        sessionId: spec.sessionId,
-        exitCode: code,
-        ...(signal ? { reason: `killed by ${signal}` } : {}),
+    const output = fs.openSync(files.logFile, 'a', 0o600);
+    let child: ChildProcess;
+    try {
+      child = spawn(command.file, command.args, {
+        cwd: command.cwd,
+        // Own session and process group: cancel reaches every command the runner started, and the
+        // server's death (its terminal, its process group) does not reach the runner.
+        detached: true,
+        stdio: ['ignore', output, output],
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: files.workDir,
+          ...launch.env,
+          RFE_WORK_DIR: files.workDir,
+          RFE_RUNNER_TOKEN_FILE: files.tokenFile,
+          RFE_GIT_CREDENTIALS_FILE: files.credentialsFile,
+          RFE_TIMEOUT_MS: String(launch.timeoutMs),
+        },
       });
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', () => resolve());
+        child.once('error', (err) => reject(new Error(`Could not start the runner: ${err.message}`)));
+      });
+    } finally {
+      fs.closeSync(output);
+    }
+    const pid = child.pid!;
+    const startTime = processStartTime(pid);
+    if (!startTime) throw new Error(`The runner (pid ${pid}) exited at once; see ${files.logFile}.`);
+    this.children.set(sessionId, child);
+    child.once('exit', (code, signal) => {
+      if (this.children.get(sessionId) === child) this.children.delete(sessionId);
+      this.emit(this.exitOf(sessionId, files, code, signal));
     });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', () => resolve());
-      child.once('error', (err) => reject(new Error(`Could not start the runner: ${err.message}`)));
-    });
+    return { kind: 'process', pid, startTime, runDir: files.runDir };
   }
 
   /** The runner's process id (tests use it to kill the runner like the OOM killer would). */
@@ -116,36 +109,102 @@ export class ProcessLauncher implements RunnerLauncher {
     return this.children.get(sessionId)?.pid;
   }
 
+  async inspect(sessionId: string, handle: RunnerHandle): Promise<RunnerState> {
+    if (handle.kind !== 'process') return { state: 'lost', resumable: false, reason: 'not a process runner' };
+    if (isSameProcessAlive(handle.pid, handle.startTime)) return { state: 'alive' };
+    const files = runFiles(path.dirname(handle.runDir), sessionId);
+    const exit = readExitFile(files);
+    if (exit) return { state: 'exited', exitCode: exit.exitCode };
+    const resumable =
+      fs.existsSync(files.workDir) && fs.existsSync(files.tokenFile) && !!readLaunchFile(files);
+    return {
+      state: 'lost',
+      resumable,
+      reason: resumable
+        ? `the runner (pid ${handle.pid}) is gone without an exit status`
+        : `the runner (pid ${handle.pid}) is gone and its run directory ${handle.runDir} no longer exists`,
+    };
+  }
+
+  follow(sessionId: string, handle: RunnerHandle): void {
+    if (handle.kind !== 'process' || this.children.has(sessionId) || this.followed.has(sessionId)) return;
+    const timer = setInterval(() => {
+      if (isSameProcessAlive(handle.pid, handle.startTime)) return;
+      this.unfollow(sessionId);
+      this.emit(this.exitOf(sessionId, runFiles(path.dirname(handle.runDir), sessionId), null, null));
+    }, this.opts.pollMs ?? 500);
+    timer.unref();
+    this.followed.set(sessionId, timer);
+  }
+
   async cancel(sessionId: string, graceMs = 3000): Promise<void> {
     const child = this.children.get(sessionId);
-    if (!child?.pid) return;
-    this.stopping.add(sessionId);
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    signalGroup(child.pid, 'SIGTERM');
-    const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), graceMs);
-    await gone;
-    clearTimeout(timer);
+    const startTime = child?.pid ? processStartTime(child.pid) : undefined;
+    if (!child?.pid || !startTime) return;
+    await this.stop(sessionId, { kind: 'process', pid: child.pid, startTime, runDir: '' }, graceMs);
+  }
+
+  async stop(_sessionId: string, handle: RunnerHandle, graceMs = 3000): Promise<void> {
+    if (handle.kind !== 'process') return;
+    if (!signalRunnerGroup(handle.pid, handle.startTime, 'SIGTERM')) return;
+    if (await waitUntilGone(handle.pid, handle.startTime, graceMs)) return;
+    signalRunnerGroup(handle.pid, handle.startTime, 'SIGKILL');
+    await waitUntilGone(handle.pid, handle.startTime, 5000);
+  }
+
+  /** The session is over: its secrets go, its work directory is kept among the last `keepFinished`. */
+  async discard(sessionId: string, handle: RunnerHandle): Promise<void> {
+    if (handle.kind !== 'process') return;
+    const files = runFiles(path.dirname(handle.runDir), sessionId);
+    fs.rmSync(files.secretsDir, { recursive: true, force: true });
+    this.finished.push(files.runDir);
+    const keep = this.opts.keepFinished ?? 20;
+    while (this.finished.length > keep) fs.rmSync(this.finished.shift()!, { recursive: true, force: true });
   }
 
   onExit(listener: (exit: RunnerExit) => void): void {
     this.listeners.push(listener);
   }
 
+  /**
+   * Stops following. Runners keep running: they are not children in any sense that matters, they reconnect
+   * to the next server, and reconciliation there follows them again.
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.children.keys()].map((id) => this.cancel(id, 1000)));
+    for (const id of [...this.followed.keys()]) this.unfollow(id);
+    for (const child of this.children.values()) child.removeAllListeners('exit');
+    this.children.clear();
   }
 
-  private rememberFinished(dir: string): void {
-    this.finished.push(dir);
-    const keep = this.opts.keepFinished ?? 20;
-    while (this.finished.length > keep) fs.rmSync(this.finished.shift()!, { recursive: true, force: true });
+  /** Stops every runner this launcher started (tests; an embedded server that is told to stop its sessions). */
+  async stopAll(graceMs = 1000): Promise<void> {
+    await Promise.all([...this.children.keys()].map((id) => this.cancel(id, graceMs)));
   }
-}
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
+  private unfollow(sessionId: string): void {
+    clearInterval(this.followed.get(sessionId));
+    this.followed.delete(sessionId);
+  }
+
+  private exitOf(
+    sessionId: string,
+    files: RunFiles,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+  ): RunnerExit {
+    // The runner writes exit.json last; a runner killed (OOM, kill -9) leaves none and can be resumed.
+    const recorded = readExitFile(files);
+    if (code !== null) return { sessionId, exitCode: code };
+    if (recorded) return { sessionId, exitCode: recorded.exitCode };
+    return {
+      sessionId,
+      exitCode: null,
+      reason: signal ? `killed by ${signal}` : 'the runner process is gone without an exit status',
+      resumable: fs.existsSync(files.workDir) && fs.existsSync(files.tokenFile),
+    };
+  }
+
+  private emit(exit: RunnerExit): void {
+    for (const listener of this.listeners) listener(exit);
   }
 }

@@ -46,6 +46,10 @@ export function serveRunner(ws: WebSocket, session: LiveSession, deps: RunnerCon
           for (const { line } of lines) socket.sendStoredMessage(line);
         },
         replaced: () => socket.close(CLOSE_CODES.normal, 'replaced by a newer runner connection'),
+        ended: () => {
+          socket.error('unauthorized', 'the session has ended; its runner token is no longer valid');
+          socket.close(CLOSE_CODES.unauthorized, 'session ended');
+        },
       };
       link = current;
       socket.sendFrame({ op: 'ready', lastSeq: session.lastSeq, resumeFrom: session.delivery.ackedSeq + 1 });
