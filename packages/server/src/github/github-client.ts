@@ -42,6 +42,11 @@ interface RequestErrorLike {
  * conditional requests with an ETag cache keyed by credential scope, retries with backoff and jitter for
  * reads, secondary-rate-limit handling for every request (honouring retry-after), serialised spaced writes,
  * and metrics. Writes are never retried after a 5xx, so no write is sent twice.
+ *
+ * Why not @octokit/plugin-retry and @octokit/plugin-throttling: plugin-retry resends any method after a 5xx
+ * (its do-not-retry list is by status, not by method), which could apply a write twice; plugin-throttling
+ * waits on Bottleneck's own timers (write spacing and retry-after), which a test cannot drive. One hook here
+ * with an injected `sleep` does all three, and tests run every retry path without waiting.
  */
 export class GitHubClient {
   readonly cache = new EtagCache();
