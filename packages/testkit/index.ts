@@ -1,6 +1,8 @@
 export {
+  type DeclaredUsage,
   type MessagesRequest,
   type Script,
+  type ScriptedApiOptions,
   type ScriptedBlock,
   ScriptedMessagesApi,
   toolResultsIn,

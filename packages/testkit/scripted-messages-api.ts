@@ -1,5 +1,11 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 
 export type ScriptedBlock =
   | { type: 'text'; text: string }
@@ -12,8 +18,25 @@ export interface MessagesRequest {
   messages: { role: string; content: string | { type: string; text?: string; tool_use_id?: string }[] }[];
 }
 
-/** Decides the assistant's reply to one Messages API request. */
-export type Script = (request: MessagesRequest) => { content: ScriptedBlock[]; delayMs?: number };
+/** Token counts as the Messages API reports them. */
+export interface DeclaredUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens?: number;
+  cache_creation_input_tokens?: number;
+}
+
+/** Decides the assistant's reply to one Messages API request (and the usage it declares; 10 in, 5 out). */
+export type Script = (request: MessagesRequest) => {
+  content: ScriptedBlock[];
+  delayMs?: number;
+  usage?: DeclaredUsage;
+};
+
+export interface ScriptedApiOptions {
+  /** When set, a request without this `x-api-key` is refused with a 401 authentication_error. */
+  apiKey?: string;
+}
 
 /**
  * A local server that speaks the Anthropic Messages API (`POST /v1/messages`, streamed as server-sent
@@ -21,10 +44,15 @@ export type Script = (request: MessagesRequest) => { content: ScriptedBlock[]; d
  */
 export class ScriptedMessagesApi {
   readonly requests: MessagesRequest[] = [];
+  /** The headers of every request, in order (count_tokens included). */
+  readonly headers: IncomingHttpHeaders[] = [];
+  /** The usage each answered `/v1/messages` request declared, in order. */
+  readonly declared: DeclaredUsage[] = [];
 
   private constructor(
     private readonly server: Server,
     private readonly script: Script,
+    private readonly options: ScriptedApiOptions,
   ) {
     server.on('request', (req, res) => {
       // A client that goes away mid-request (a cancelled agent) must not become an unhandled rejection.
@@ -32,11 +60,11 @@ export class ScriptedMessagesApi {
     });
   }
 
-  static async start(script: Script): Promise<ScriptedMessagesApi> {
+  static async start(script: Script, options: ScriptedApiOptions = {}): Promise<ScriptedMessagesApi> {
     const server = createServer();
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    return new ScriptedMessagesApi(server, script);
+    return new ScriptedMessagesApi(server, script, options);
   }
 
   get url(): string {
@@ -59,15 +87,23 @@ export class ScriptedMessagesApi {
         .end('{"type":"error","error":{"type":"not_found_error","message":"not here"}}');
       return;
     }
+    this.headers.push(req.headers);
+    if (this.options.apiKey !== undefined && req.headers['x-api-key'] !== this.options.apiKey) {
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}');
+      return;
+    }
     const request = JSON.parse(body) as MessagesRequest;
     if (path.endsWith('/count_tokens')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"input_tokens":10}');
       return;
     }
     this.requests.push(request);
-    const { content, delayMs = 0 } = this.script(request);
+    const { content, delayMs = 0, usage = { input_tokens: 10, output_tokens: 5 } } = this.script(request);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (res.destroyed) return;
+    this.declared.push(usage);
     const stop = content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
     const message = {
       id: `msg_${Math.random().toString(36).slice(2)}`,
@@ -75,7 +111,7 @@ export class ScriptedMessagesApi {
       role: 'assistant',
       model: request.model ?? 'claude-scripted',
       stop_sequence: null,
-      usage: { input_tokens: 10, output_tokens: 5 },
+      usage,
     };
     if (!request.stream) {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -87,7 +123,7 @@ export class ScriptedMessagesApi {
       res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
     event('message_start', {
       type: 'message_start',
-      message: { ...message, content: [], stop_reason: null },
+      message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } },
     });
     content.forEach((block, index) => {
       if (block.type === 'text') {
@@ -112,7 +148,7 @@ export class ScriptedMessagesApi {
     event('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: stop, stop_sequence: null },
-      usage: { output_tokens: 5 },
+      usage: { output_tokens: usage.output_tokens },
     });
     event('message_stop', { type: 'message_stop' });
     res.end();

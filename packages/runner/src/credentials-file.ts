@@ -11,6 +11,8 @@ export interface GitCredential {
 
 export interface CredentialsFile {
   runnerToken?: string;
+  /** The session's model key for the backend's model gateway (claude and specify sessions). */
+  modelKey?: string;
   git: GitCredential[];
 }
 
@@ -18,7 +20,7 @@ const VARIABLE = 'RFE_GIT_CREDENTIALS_FILE';
 
 /**
  * Reads the credentials file the launcher wrote for this session:
- * `{ "runnerToken"?: "…", "git": [{ "url": "https://host/owner/", "token": "…", "username"?: "x-access-token" }] }`.
+ * `{ "runnerToken"?: "…", "modelKey"?: "…", "git": [{ "url": "https://host/owner/", "token": "…", "username"?: "x-access-token" }] }`.
  * It must be readable by the runner only (mode 0600 or 0400): a token readable by others is refused.
  */
 export function readCredentialsFile(path: string): CredentialsFile {
@@ -51,9 +53,12 @@ export function readCredentialsFile(path: string): CredentialsFile {
 
 function parseCredentials(value: unknown, path: string): CredentialsFile {
   if (!isObject(value)) throw new SettingsError(VARIABLE, `${path} must hold a JSON object`);
-  const { runnerToken, git = [] } = value;
+  const { runnerToken, modelKey, git = [] } = value;
   if (runnerToken !== undefined && (typeof runnerToken !== 'string' || runnerToken === '')) {
     throw new SettingsError(VARIABLE, `${path}: runnerToken must be a non-empty string`);
+  }
+  if (modelKey !== undefined && (typeof modelKey !== 'string' || modelKey === '')) {
+    throw new SettingsError(VARIABLE, `${path}: modelKey must be a non-empty string`);
   }
   if (!Array.isArray(git)) throw new SettingsError(VARIABLE, `${path}: git must be a list`);
   const credentials = git.map((entry, index): GitCredential => {
@@ -71,5 +76,9 @@ function parseCredentials(value: unknown, path: string): CredentialsFile {
     }
     return { url, token, username };
   });
-  return { ...(runnerToken ? { runnerToken } : {}), git: credentials };
+  return {
+    ...(runnerToken ? { runnerToken } : {}),
+    ...(typeof modelKey === 'string' ? { modelKey } : {}),
+    git: credentials,
+  };
 }

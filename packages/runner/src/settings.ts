@@ -58,7 +58,8 @@ export interface RunnerSettings {
   drainTimeoutMs: number;
   submodules: readonly SubmoduleRequirement[];
   specify: { feature?: string; useClaude: boolean };
-  claude: { model?: string };
+  /** `apiKey` is the session's model key from the credentials file (never from the environment). */
+  claude: { model?: string; maxTurns?: number; apiKey?: string };
 }
 
 const HOUR = 3_600_000;
@@ -116,7 +117,11 @@ export function loadSettings(env: Env = process.env): RunnerSettings {
         : {}),
       useClaude: boolean(env, 'RFE_SPECIFY_USE_CLAUDE', false),
     },
-    claude: optionalString(env, 'RFE_CLAUDE_MODEL') ? { model: optionalString(env, 'RFE_CLAUDE_MODEL') } : {},
+    claude: {
+      ...(optionalString(env, 'RFE_CLAUDE_MODEL') ? { model: optionalString(env, 'RFE_CLAUDE_MODEL') } : {}),
+      ...(env.RFE_CLAUDE_MAX_TURNS ? { maxTurns: positiveInteger(env, 'RFE_CLAUDE_MAX_TURNS', 1) } : {}),
+      ...(credentials.modelKey ? { apiKey: credentials.modelKey } : {}),
+    },
   };
 }
 

@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** GitHub token formats (installation ghs_, user ghu_, refresh ghr_, personal ghp_) and our runner tokens. */
+/**
+ * GitHub token formats (installation ghs_, user ghu_, refresh ghr_, personal ghp_), our runner tokens, and
+ * Anthropic-style provider keys (sk-ant-…; the tests' scripted provider keys have that form too).
+ */
 export const SECRET_PATTERN =
-  /\b(gh[suorp]_[A-Za-z0-9]{20,}|rfr_[A-Za-z0-9_-]{20,}\.[0-9]+\.[A-Za-z0-9_-]{20,})/g;
+  /\b(gh[suorp]_[A-Za-z0-9]{20,}|rfr_[A-Za-z0-9_-]{20,}\.[0-9]+\.[A-Za-z0-9_-]{20,}|sk-ant-[A-Za-z0-9_-]{20,})/g;
 
 /** Where a secret-looking string was found in the evidence the whole suite left behind. */
 export function scanEvidence(dir: string): string[] {

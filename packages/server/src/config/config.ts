@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { checkIdentityCombinations, githubAppSettings, identitySettings } from './identity-settings.ts';
+import { modelSettings } from './model-settings.ts';
 import { boolean, integer, list, oneOf, optionalText, type Setting, text, url } from './settings.ts';
 
 /**
@@ -96,13 +97,7 @@ export const settings = {
     ),
     env: 'SESSION_RECONCILE_SECONDS',
   },
-  anthropicBaseUrl: {
-    ...url('Messages API base URL given to claude runners (ANTHROPIC_BASE_URL); the SDK default when unset', [
-      'http:',
-      'https:',
-    ]),
-    env: 'ANTHROPIC_BASE_URL',
-  },
+  ...modelSettings,
   forgePort: {
     ...integer('Port of the bundled forge (0 = any free port)', 8081, 0, 65535),
     env: 'FORGE_PORT',

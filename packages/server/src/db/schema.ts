@@ -103,6 +103,8 @@ export interface SessionsTable {
   flags: string;
   error: string | null;
   remediation: string | null;
+  /** Machine-readable reason of a failure (`budget_exceeded`), when there is one. */
+  error_code?: string | null;
   /** JSON list of {path, repo, reason} for optional submodules the session skipped. */
   skipped_submodules?: string;
   /** Given at start, else the prompt's first line (migration 0009); '' on rows from before it. */
@@ -161,6 +163,38 @@ export interface WebhookDeliveriesTable {
   received_at: string;
 }
 
+/** A project's model provider and limits (migration 0007); the key is sealed with the project id as context. */
+export interface ProjectModelSettingsTable {
+  project_id: string;
+  endpoint: string | null;
+  api_key_sealed: string | null;
+  default_model: string | null;
+  session_budget_micro_usd: number | null;
+  session_budget_tokens: number | null;
+  max_turns: number | null;
+  monthly_budget_micro_usd: number | null;
+  key_updated_at: string | null;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** One model request the gateway forwarded: what the provider reported it used, and what that cost. */
+export interface ModelRequestsTable {
+  id: string;
+  session_id: string;
+  project_id: string;
+  workspace_id: string;
+  model: string;
+  status: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_micro_usd: number;
+  latency_ms: number;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -175,4 +209,6 @@ export interface Database {
   message_logs: MessageLogsTable;
   audit_events: AuditEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  project_model_settings: ProjectModelSettingsTable;
+  model_requests: ModelRequestsTable;
 }

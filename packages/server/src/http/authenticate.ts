@@ -5,6 +5,7 @@ import { verifySignedValue } from '../crypto/tokens.ts';
 import { runnerMayConnect } from '../db/session-lifecycle.ts';
 import { findUserByApiToken, findUserById } from '../db/users.ts';
 import { UnauthenticatedError } from '../errors.ts';
+import { ModelKeys } from '../model/model-keys.ts';
 import { type Principal, SESSION_COOKIE } from './principal.ts';
 
 /**
@@ -25,6 +26,13 @@ async function resolvePrincipal(
   proxy: ProxyIdentity | null,
 ): Promise<Principal> {
   const header = request.headers.authorization;
+  const apiKey = request.headers['x-api-key'];
+  if (!header && typeof apiKey === 'string' && apiKey.startsWith('rfm_')) {
+    // A session's model key; the model gateway is the one route that accepts it.
+    const modelSession = new ModelKeys(ctx.keys.sessionSecret).verify(apiKey);
+    if (!modelSession) throw new UnauthenticatedError('The x-api-key is not a valid session model key.');
+    return { kind: 'model', sessionId: modelSession };
+  }
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');

@@ -40,6 +40,11 @@ export async function authorize(
       throw new UnauthenticatedError('This endpoint needs a session-scoped runner token.');
     return;
   }
+  if (access === 'model-key') {
+    if (principal.kind !== 'model')
+      throw new UnauthenticatedError("This endpoint needs the session's model key in x-api-key.");
+    return;
+  }
   if (principal.kind !== 'user') {
     throw principal.kind === 'runner'
       ? new ForbiddenError('A runner token can only be used on its own session channel.')

@@ -31,6 +31,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
           session: { type: 'apiKey', in: 'cookie', name: 'rfe_session' },
+          modelKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
         },
       },
       security: [{ bearer: [] }, { session: [] }],

@@ -5,7 +5,9 @@ import type { ProjectCapability, Role, RouteAccess } from '../policies/capabilit
 export type Principal =
   | { kind: 'anonymous' }
   | { kind: 'user'; user: User }
-  | { kind: 'runner'; sessionId: string };
+  | { kind: 'runner'; sessionId: string }
+  /** A session's model key (model gateway only). */
+  | { kind: 'model'; sessionId: string };
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -13,6 +13,7 @@ export const projectCapabilities = {
   'session.cancel.any': 'admin',
   'workspace.manage': 'admin',
   'storage.manage': 'admin',
+  'model.manage': 'admin',
   'members.manage': 'admin',
   'audit.read': 'admin',
 } as const satisfies Record<string, Role>;
@@ -24,6 +25,7 @@ export type GlobalAccess =
   | 'public' // anyone, no identity (health, metrics, OpenAPI, login page)
   | 'signed-in' // any authenticated user (own profile, project list filtered to memberships, GitHub link)
   | 'runner' // a session-scoped runner token, valid for that session only
+  | 'model-key' // a session's model key (x-api-key), valid for that session's model gateway only
   | 'webhook'; // HMAC-signed GitHub webhook delivery
 
 export type RouteAccess = GlobalAccess | ProjectCapability;

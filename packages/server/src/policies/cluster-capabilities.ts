@@ -28,6 +28,7 @@ export const clusterCapabilities: Record<ProjectCapability, ClusterAttributes> =
   'session.cancel.any': { resource: 'sessions', verb: 'delete' },
   'workspace.manage': { resource: 'workspaces', verb: 'create' },
   'storage.manage': { resource: 'projects', subresource: 'storage', verb: 'update' },
+  'model.manage': { resource: 'projects', subresource: 'model', verb: 'update' },
   'members.manage': { resource: 'projects', subresource: 'members', verb: 'update' },
   'audit.read': { resource: 'projects', subresource: 'audit', verb: 'get' },
 };

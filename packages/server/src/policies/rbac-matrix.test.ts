@@ -101,6 +101,9 @@ function check(
     if (caller === 'runner') return expect(status).not.toBeOneOf([401, 403]);
     return expect(status, 'only a runner token opens a runner route').toBe(401);
   }
+  if (access === 'model-key') {
+    return expect(status, "only a session's model key opens the model gateway").toBe(401);
+  }
   if (caller === 'anonymous') return expect(status, 'anonymous callers must sign in').toBe(401);
   if (caller === 'runner')
     return expect(status, 'a runner token is good for its own session channel only').toBe(403);

@@ -7,7 +7,7 @@ import { installErrorHandler } from '../http/error-handler.ts';
 import { registeredRoutes } from '../http/route-registry.ts';
 import { isProjectCapability, projectCapabilities, type RouteAccess } from './capabilities.ts';
 
-const globalAccess: RouteAccess[] = ['public', 'signed-in', 'runner', 'webhook'];
+const globalAccess: RouteAccess[] = ['public', 'signed-in', 'runner', 'model-key', 'webhook'];
 
 describe('every route declares the capability it needs', () => {
   const started = startTestApp();

@@ -39,6 +39,7 @@ export function presentSession(
     skippedSubmodules: JSON.parse(s.skipped_submodules ?? '[]'),
     error: s.error,
     remediation: s.remediation,
+    errorCode: s.error_code ?? null,
     pullRequests,
     combinedPrStatus: combined(pullRequests.map((p) => p.status)),
     createdAt: s.created_at,

@@ -10,6 +10,9 @@ import { healthRoutes } from './health/health.ts';
 import { memberRoutes } from './members/members.ts';
 import { messageRoutes } from './messages/messages.ts';
 import { messageStreamRoutes } from './messages/streams.ts';
+import { modelGatewayRoutes } from './model/gateway.ts';
+import { modelSettingsRoutes } from './model/model-settings.ts';
+import { modelUsageRoutes } from './model/usage.ts';
 import { openApiRoutes } from './openapi/openapi.ts';
 import { projectRoutes } from './projects/projects.ts';
 import { sessionRoutes } from './sessions/sessions.ts';
@@ -38,5 +41,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await sessionRoutes(app, ctx);
   await messageRoutes(app, ctx);
   await messageStreamRoutes(app, ctx);
+  await modelSettingsRoutes(app, ctx);
+  await modelUsageRoutes(app, ctx);
+  await modelGatewayRoutes(app, ctx);
   await webhookRoutes(app, ctx);
 }

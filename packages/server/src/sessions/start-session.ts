@@ -8,6 +8,7 @@ import type { User } from '../db/users.ts';
 import { UnprocessableError } from '../errors.ts';
 import { requireGithub } from '../github/github-services.ts';
 import type { RunnerHandle } from '../launchers/launcher.ts';
+import { modelForSession } from '../model/session-model.ts';
 import { listSubmodules } from '../workspaces/workspace-store.ts';
 import { resolveSessionTargets } from './resolve-targets.ts';
 import { runnerBackendUrl } from './runner-url.ts';
@@ -42,6 +43,8 @@ export async function startSession(
   input: StartSessionInput,
 ): Promise<SessionsTable> {
   const github = requireGithub(ctx);
+  // Before anything is recorded: a claude session without a model is refused with what to set.
+  const sessionModel = await modelForSession(ctx, project, input.adapter);
   const { token: userToken, login } = await github.broker.userAccessToken(user.id);
   const octokit = github.client.octokit({ token: userToken, scope: `user:${user.id}`, kind: 'user' });
   const inputBranch = input.inputBranch ?? ws.canonical_branch;
@@ -54,6 +57,7 @@ export async function startSession(
   });
 
   const id = newId();
+  const model = sessionModel?.(id);
   const outputBranch = input.outputBranch ?? `rfe/${ws.slug}/session-${sessionShortId(id)}`;
   const umbrellaName = `${ws.upstream_owner}/${ws.upstream_repo}`;
   const gitCredentials: { url: string; token: string; username: string }[] = [
@@ -136,7 +140,7 @@ export async function startSession(
     RFE_AUTHOR_EMAIL: user.email,
     RFE_SUBMODULES: JSON.stringify(submodules.map((m) => ({ path: m.path, required: m.required === 1 }))),
     ...(input.feature ? { RFE_SPECIFY_FEATURE: input.feature } : {}),
-    ...(ctx.config.anthropicBaseUrl ? { ANTHROPIC_BASE_URL: ctx.config.anthropicBaseUrl } : {}),
+    ...model?.env,
   };
   let handle: RunnerHandle;
   try {
@@ -147,7 +151,10 @@ export async function startSession(
       env,
       secrets: {
         runnerToken: ctx.runnerTokens.issue(id),
-        gitCredentials: JSON.stringify({ git: gitCredentials }),
+        gitCredentials: JSON.stringify({
+          git: gitCredentials,
+          ...(model ? { modelKey: model.modelKey } : {}),
+        }),
       },
       timeoutMs,
     });

@@ -52,6 +52,7 @@ export type Capability =
   | 'session.cancel.any'
   | 'workspace.manage'
   | 'storage.manage'
+  | 'model.manage'
   | 'members.manage'
   | 'audit.read';
 

@@ -31,6 +31,8 @@ export interface Session {
   skippedSubmodules: { path: string; repo: string; reason: string }[];
   error: string | null;
   remediation: string | null;
+  /** Why it failed, for code (`budget_exceeded` …). */
+  errorCode?: string | null;
   pullRequests: PRLink[];
   combinedPrStatus: 'none' | 'open' | 'partially-merged' | 'merged' | 'closed';
   createdAt: string;

@@ -108,10 +108,11 @@ export class ClaudeAdapter implements Adapter {
       settingSources: ['project'],
       persistSession: false,
       ...(settings.claude.model ? { model: settings.claude.model } : {}),
+      ...(settings.claude.maxTurns ? { maxTurns: settings.claude.maxTurns } : {}),
       env: {
         ...childEnv,
         ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL,
-        ...modelCredentials(process.env),
+        ...modelCredentials(process.env, settings.claude.apiKey),
         CLAUDE_CONFIG_DIR: join(stateDir, 'claude-config'),
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       },
@@ -121,10 +122,16 @@ export class ClaudeAdapter implements Adapter {
 }
 
 /**
- * The key for the model endpoint. Behind a gateway (ANTHROPIC_BASE_URL) that needs none, Claude Code still
- * wants one to start, so a placeholder stands in; against api.anthropic.com a missing key fails as a 401.
+ * The key for the model endpoint. On the platform it is the session's model key, which only the backend's
+ * session gateway (ANTHROPIC_BASE_URL) accepts; the provider's key never reaches the runner. Run alone, the
+ * runner's own ANTHROPIC_API_KEY applies; behind a gateway that needs none, Claude Code still wants a key
+ * to start, so a placeholder stands in.
  */
-function modelCredentials(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+function modelCredentials(
+  env: NodeJS.ProcessEnv,
+  sessionModelKey: string | undefined,
+): Record<string, string | undefined> {
+  if (sessionModelKey) return { ANTHROPIC_API_KEY: sessionModelKey, ANTHROPIC_AUTH_TOKEN: undefined };
   if (env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN) {
     return { ANTHROPIC_API_KEY: env.ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN: env.ANTHROPIC_AUTH_TOKEN };
   }

@@ -92,6 +92,9 @@ export const Session = Type.Object(
     ),
     error: Type.Union([Type.String(), Type.Null()]),
     remediation: Type.Union([Type.String(), Type.Null()]),
+    errorCode: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], { description: 'Why it failed, for code: budget_exceeded …' }),
+    ),
     pullRequests: Type.Array(PullRequestLink),
     combinedPrStatus: Type.Union(
       ['none', 'open', 'partially-merged', 'merged', 'closed'].map((s) => Type.Literal(s)),

@@ -10,6 +10,7 @@ export const capabilityLabels: Record<Capability, string> = {
   'session.cancel.any': "Cancelling other people's sessions",
   'workspace.manage': 'Creating workspaces',
   'storage.manage': 'Changing storage',
+  'model.manage': 'Changing model settings',
   'members.manage': 'Managing members',
   'audit.read': 'Reading the audit log',
 };

@@ -10,6 +10,7 @@ import { paths } from '../../router/routes.ts';
 import { permission } from '../access/capabilities.ts';
 import { useAccess } from '../access/use-access.ts';
 import { useMe } from '../auth/use-me.ts';
+import { SessionUsage } from '../model/session-usage.tsx';
 import { PromptBox } from '../stream/prompt-box.tsx';
 import { SessionStream } from '../stream/session-stream.tsx';
 import { PRGroup } from './pr-group.tsx';
@@ -114,6 +115,7 @@ export function SessionPage({ project, session }: { project: string; session: st
           <PRGroup prs={s.pullRequests} />
         </Panel>
       )}
+      <SessionUsage project={project} session={session} live={active} />
       <SessionStream project={project} session={session} onMilestone={() => void meta.refetch()} />
       <PromptBox project={project} session={session} permission={canInput} active={active} />
     </div>
