@@ -24,7 +24,7 @@ export function decideOutcome(
       error:
         'The runner finished but could not deliver all of its messages before the session deadline; the end of the log is missing.',
       remediation:
-        'Check that runners can reach the server (RUNNER_BACKEND_URL, load balancer, network policy), then start the session again.',
+        'Check that runners can reach the server (PUBLIC_URL, the load balancer, network policies), then start the session again.',
     };
   }
   if (exit.exitCode === 0 && row.error === null && row.result_seq != null)

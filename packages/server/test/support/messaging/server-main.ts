@@ -6,6 +6,7 @@
 import { buildApp } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config/config.ts';
 import { createContext } from '../../../src/context.ts';
+import { attachGithub } from '../../../src/github/github-services.ts';
 import { createMessagingHub } from '../../../src/messaging/index.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 
@@ -20,6 +21,9 @@ if (process.env.RFE_MESSAGING_SETTINGS) {
   await ctx.messaging.close();
   ctx.messaging = await createMessagingHub(ctx, JSON.parse(process.env.RFE_MESSAGING_SETTINGS));
 }
+// Session tests hand over a Git host (the test's forge) as JSON: RFE_TEST_GITHUB = attachGithub's settings.
+if (process.env.RFE_TEST_GITHUB) attachGithub(ctx, JSON.parse(process.env.RFE_TEST_GITHUB));
+ctx.listenUrl = `http://127.0.0.1:${port}`;
 const app = await buildApp(ctx);
 await app.listen({ host: '127.0.0.1', port: Number(port) });
 process.stdout.write('ready\n');
