@@ -45,7 +45,8 @@ export async function startGithubHarness(): Promise<GithubHarness> {
   });
   const t = await startTestApp({}, { LOG_LEVEL: 'debug' }, { logger: createLogger('debug', sink) });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const appUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  // The canonical origin on loopback (http/canonical-origin.ts): where users are meant to be.
+  const appUrl = `http://localhost:${(t.app.server.address() as AddressInfo).port}`;
   const github = attachGithub(t.ctx, {
     apiUrl: forge.apiUrl,
     webUrl: forge.url,
