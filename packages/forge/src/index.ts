@@ -1,5 +1,5 @@
 export { runForgeCli } from './cli.ts';
-export { defaultSeed } from './seed/default-seed.ts';
+export { defaultSeed, seedWithoutOrgInstallation } from './seed/default-seed.ts';
 export { loadSeedFile } from './seed/load-seed-file.ts';
 export { startForge } from './server.ts';
 export type {

@@ -83,15 +83,17 @@ describe('App authentication (JWT)', () => {
 });
 
 describe('installations and installation tokens', () => {
-  it('lists the installations: one per user account, none on acme', async () => {
+  it('lists the installations: acme and one per user account', async () => {
     const { data } = await appOctokit(t.forge).rest.apps.listInstallations();
-    expect(data.map((i) => accountLogin(i.account)).sort()).toEqual(['alice', 'bob', 'carol']);
+    expect(data.map((i) => accountLogin(i.account)).sort()).toEqual(['acme', 'alice', 'bob', 'carol']);
     const one = await appOctokit(t.forge).rest.apps.getInstallation({ installation_id: data[0].id });
     expect(one.data.app_slug).toBe('rfe-workbench');
-    const org = await appOctokit(t.forge)
-      .rest.apps.getOrgInstallation({ org: 'acme' })
+    const org = await appOctokit(t.forge).rest.apps.getOrgInstallation({ org: 'acme' });
+    expect(org.data.repository_selection).toBe('all');
+    const none = await appOctokit(t.forge)
+      .rest.apps.getOrgInstallation({ org: 'no-such-org' })
       .catch((e) => e);
-    expect(org.status).toBe(404);
+    expect(none.status).toBe(404);
   });
 
   it('mints 1-hour ghs_ tokens narrowed to repositories and permissions', async () => {
@@ -166,8 +168,8 @@ describe('installations and installation tokens', () => {
   it('GET /user/installations lists what the user can reach', async () => {
     const carol = octokit(t.forge, await t.forge.userToken('carol'));
     const { data } = await carol.rest.apps.listInstallationsForAuthenticatedUser();
-    expect(data.total_count).toBe(1);
-    expect(accountLogin(data.installations[0].account)).toBe('carol');
+    expect(data.installations.map((i) => accountLogin(i.account))).toEqual(['acme', 'carol']);
+    expect(data.total_count).toBe(2);
   });
 });
 

@@ -60,7 +60,9 @@ describe('users and repositories', () => {
     expect(mine.sort()).toEqual(['acme/api', 'acme/umbrella']);
     const org = (await carol.rest.repos.listForOrg({ org: 'acme' })).data.map((r) => r.name);
     expect(org.sort()).toEqual(['api', 'umbrella']);
-    expect((await octokit(t.forge).rest.repos.listForOrg({ org: 'acme' })).data).toEqual([]);
+    // Anonymous callers see only the public umbrella.
+    const anonymous = (await octokit(t.forge).rest.repos.listForOrg({ org: 'acme' })).data;
+    expect(anonymous.map((r) => r.name)).toEqual(['umbrella']);
   });
 
   it('creates user and org repositories, rejects invalid and duplicate names', async () => {

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.ts';
 import { ForgeError, notAccessibleByIntegration, notFound, requiresAuthentication } from '../http/errors.ts';
 import type { ForgeState, RepoRecord } from '../state/model.ts';
-import { findAccount, installationCovers } from '../state/queries.ts';
+import { findAccount, installationCovering, installationCovers } from '../state/queries.ts';
 import type { RepoPermission } from '../types.ts';
 
 /** Who may do what on a repository: one place for users, installation tokens, the App and anonymous callers. */
@@ -58,10 +58,42 @@ export function tokenInScope(
   return p.repositoryIds === null || p.repositoryIds.includes(repo.id);
 }
 
-function tokenGrants(p: Principal & { kind: 'installation' }, need: Need): boolean {
+function grants(permissions: Record<string, string>, need: Need): boolean {
   if (need.perm === 'metadata' && need.level === 'read') return true;
-  const level = p.permissions[need.perm];
+  const level = permissions[need.perm];
   return level === 'write' || (level === 'read' && need.level === 'read');
+}
+
+/** What a user's own role allows (personal access tokens, and the user half of a user access token). */
+function assertUserRole(role: RepoPermission | null, need: Need): void {
+  if (!role) throw notFound();
+  const min = minimumRole(need);
+  if (atLeast(role, min)) return;
+  if (min === 'admin') throw new ForgeError(403, 'Must have admin rights to Repository.');
+  throw notFound();
+}
+
+/**
+ * GitHub: "a user access token can only access resources that both the user and app can access", with the
+ * permissions both have. Inside an installation of the App: the installation's permissions ∩ the user's role.
+ * Outside every installation: public repositories stay readable, private ones are hidden (404), and any
+ * write is refused with 403 "Resource not accessible by integration".
+ */
+function assertUserToServer(
+  state: Readonly<ForgeState>,
+  role: RepoPermission | null,
+  repo: RepoRecord,
+  need: Need,
+): void {
+  const inst = installationCovering(state, repo);
+  if (!inst) {
+    if (repo.private || !role) throw notFound();
+    if (need.level === 'read' && need.perm !== 'administration') return;
+    throw notAccessibleByIntegration();
+  }
+  if (!role) throw notFound();
+  if (!grants(inst.permissions, need)) throw notAccessibleByIntegration();
+  assertUserRole(role, need);
 }
 
 /**
@@ -81,15 +113,13 @@ export function assertRepoAccess(
       return;
     case 'user': {
       const role = userRole(state, p.login, repo);
-      if (!role) throw notFound();
-      const min = minimumRole(need);
-      if (atLeast(role, min)) return;
-      if (min === 'admin') throw new ForgeError(403, 'Must have admin rights to Repository.');
-      throw notFound();
+      if (p.via === 'oauth') assertUserToServer(state, role, repo, need);
+      else assertUserRole(role, need);
+      return;
     }
     case 'installation': {
       if (tokenInScope(state, p, repo)) {
-        if (tokenGrants(p, need)) return;
+        if (grants(p.permissions, need)) return;
         throw notAccessibleByIntegration();
       }
       if (need.level === 'read') {
@@ -123,9 +153,10 @@ export function permissionFlags(role: RepoPermission | null) {
   };
 }
 
-/** Whether a push by `p` may touch `.github/workflows/`. */
-export function mayWriteWorkflows(state: Readonly<ForgeState>, p: Principal): boolean {
+/** Whether a push by `p` to `repo` may touch `.github/workflows/` (user access tokens: the installation's). */
+export function mayWriteWorkflows(state: Readonly<ForgeState>, p: Principal, repo: RepoRecord): boolean {
   if (p.kind === 'installation') return p.permissions.workflows === 'write';
-  if (p.kind === 'user' && p.via === 'oauth') return state.app?.permissions.workflows === 'write';
+  if (p.kind === 'user' && p.via === 'oauth')
+    return installationCovering(state, repo)?.permissions.workflows === 'write';
   return true;
 }

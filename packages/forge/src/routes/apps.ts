@@ -107,6 +107,19 @@ export function appRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     return installationJson(ctx, installationFromParam(ctx, req));
   });
 
+  // Uninstalling (GitHub: 204); the installation's tokens stop working with it.
+  app.delete('/app/installations/:id', async (req, reply) => {
+    requireApp(req.principal);
+    const inst = installationFromParam(ctx, req);
+    ctx.store.mutate((state) => {
+      delete state.installations[String(inst.id)];
+      for (const [hash, rec] of Object.entries(state.tokens))
+        if (rec.kind === 'installation' && rec.installationId === inst.id) delete state.tokens[hash];
+    });
+    reply.code(204);
+    return '';
+  });
+
   app.post('/app/installations/:id/access_tokens', async (req, reply) => {
     requireApp(req.principal);
     const inst = installationFromParam(ctx, req);

@@ -100,7 +100,7 @@ async function proxyToBackend(
     },
     env: {
       FORGE_PUSH_LOG: pushLog,
-      FORGE_WORKFLOWS_ALLOWED: mayWriteWorkflows(ctx.store.read, principal) ? '1' : '0',
+      FORGE_WORKFLOWS_ALLOWED: mayWriteWorkflows(ctx.store.read, principal, repo) ? '1' : '0',
     },
   });
   if (!receiving) return;

@@ -25,7 +25,7 @@ import {
 } from '../policies/repo-access.ts';
 import { fullRepoJson, repoJson } from '../presenters/repository.ts';
 import { simpleUser } from '../presenters/user.ts';
-import type { AccountRecord } from '../state/model.ts';
+import type { AccountRecord, RepoRecord } from '../state/model.ts';
 import {
   findAccount,
   forksOf,
@@ -34,6 +34,15 @@ import {
   tokenInScopeOfAccount,
 } from '../state/queries.ts';
 import { repoFromRequest, requireUser } from './helpers.ts';
+
+/** GitHub adds a repository created through the App to an installation limited to selected repositories. */
+function addToSelectedInstallation(ctx: ForgeContext, repo: RepoRecord): void {
+  const inst = installationForAccount(ctx.store.read, repo.owner);
+  if (inst?.repositorySelection !== 'selected' || inst.repositoryIds.includes(repo.id)) return;
+  ctx.store.mutate((state) => {
+    state.installations[String(inst.id)].repositoryIds.push(repo.id);
+  });
+}
 
 export function repoRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   app.get('/repos/:owner/:repo', async (req) => {
@@ -163,11 +172,18 @@ export function repoRoutes(app: FastifyInstance, ctx: ForgeContext): void {
       if (!owner) throw validationFailed([{ resource: 'Fork', code: 'invalid', field: 'organization' }]);
       if (owner.type === 'Organization' && !owner.members?.[me.login.toLowerCase()])
         throw new ForgeError(403, 'You do not have permission to create a fork in this organization.');
+      // A user access token creates repositories only where the App is installed (administration: write).
+      if (p.kind === 'user' && p.via === 'oauth') {
+        const target = installationForAccount(ctx.store.read, owner.login);
+        if (target?.permissions.administration !== 'write') throw notAccessibleByIntegration();
+      }
     }
     const fork = await forkRepository(ctx, repo, owner, {
       name: optionalString(body, 'name', 'Fork'),
       defaultBranchOnly: optionalBoolean(body, 'default_branch_only', 'Fork'),
     });
+    if (p.kind === 'installation' || (p.kind === 'user' && p.via === 'oauth'))
+      addToSelectedInstallation(ctx, fork);
     reply.code(202);
     return fullRepoJson(ctx, fork, p);
   });

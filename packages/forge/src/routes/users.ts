@@ -66,8 +66,12 @@ export function userRoutes(app: FastifyInstance, ctx: ForgeContext): void {
       r.owner.toLowerCase() === l ||
       (r.collaborators[l] !== undefined && r.collaborators[l] !== 'none') ||
       Boolean(findAccount(state, r.owner)?.members?.[l]);
+    // A user access token lists only what both the user and the App can reach.
     let repos = Object.values(state.repos).filter(
-      (r) => userRole(state, me.login, r) !== null && affiliated(r),
+      (r) =>
+        userRole(state, me.login, r) !== null &&
+        affiliated(r) &&
+        canAccess(state, req.principal, r, READ_METADATA),
     );
     if (type === 'owner') repos = repos.filter((r) => r.owner.toLowerCase() === l);
     if (type === 'member') repos = repos.filter((r) => r.owner.toLowerCase() !== l);

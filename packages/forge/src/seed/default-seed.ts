@@ -19,10 +19,11 @@ const webPackage = `{
 `;
 
 /**
- * The demo world: org `acme` with three PRIVATE repos (so access control is visible), the umbrella
- * pinning the two components as submodules. alice owns acme, bob reads it, carol reads it except acme/web.
- * The App is installed on each user's personal account (all their repos), not on acme: work on acme
- * repositories goes through forks in the user's account and PRs opened with the user's token.
+ * The demo world: org `acme` with the PUBLIC umbrella pinning two PRIVATE components (`acme/api`,
+ * `acme/web`) as submodules, so both visibilities are exercised. alice owns acme, bob reads it, carol reads
+ * it except acme/web. The App is installed on `acme` (all repositories) — the setup the platform documents:
+ * it reads upstreams through that installation and users' access tokens reach acme through it — and on each
+ * user's personal account, where sessions push to their forks.
  */
 export const defaultSeed: ForgeSeed = {
   users: [
@@ -68,7 +69,7 @@ export const defaultSeed: ForgeSeed = {
     {
       owner: 'acme',
       name: 'umbrella',
-      private: true,
+      private: false,
       description: 'Acme umbrella: specs and component pins',
       files: { 'README.md': '# acme/umbrella\n\nSpecs live here; components are submodules under repos/.\n' },
       submodules: [
@@ -91,5 +92,15 @@ export const defaultSeed: ForgeSeed = {
     },
     events: ['push', 'pull_request'],
   },
-  installations: [{ account: 'alice' }, { account: 'bob' }, { account: 'carol' }],
+  installations: [{ account: 'acme' }, { account: 'alice' }, { account: 'bob' }, { account: 'carol' }],
+};
+
+/**
+ * The default world with the App NOT installed on `acme` (only on the users' accounts): what a platform
+ * meets before an organization owner installs it. User access tokens then reach only the public umbrella
+ * (read-only) and nothing private of acme.
+ */
+export const seedWithoutOrgInstallation: ForgeSeed = {
+  ...defaultSeed,
+  installations: (defaultSeed.installations ?? []).filter((i) => i.account !== 'acme'),
 };

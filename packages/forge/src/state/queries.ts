@@ -49,6 +49,15 @@ export function installationCovers(inst: InstallationRecord, repo: RepoRecord): 
   return inst.repositorySelection === 'all' || inst.repositoryIds.includes(repo.id);
 }
 
+/** The App's installation whose repositories include `repo`, if any. */
+export function installationCovering(
+  state: Readonly<ForgeState>,
+  repo: RepoRecord,
+): InstallationRecord | null {
+  const inst = installationForAccount(state, repo.owner);
+  return inst && installationCovers(inst, repo) ? inst : null;
+}
+
 export function installationRepos(state: Readonly<ForgeState>, inst: InstallationRecord): RepoRecord[] {
   return reposOwnedBy(state, inst.accountLogin).filter((r) => installationCovers(inst, r));
 }

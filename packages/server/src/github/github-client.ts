@@ -62,10 +62,14 @@ export class GitHubClient {
     return this.opts.apiUrl;
   }
 
-  octokit(credential: GitHubCredential): Octokit {
+  /** `strategy`: an Octokit auth strategy instead of a token (the App's JWT, which it renews per request). */
+  octokit(
+    credential: GitHubCredential,
+    strategy?: { authStrategy: (options: never) => unknown; auth: Record<string, unknown> },
+  ): Octokit {
     const octokit = new Octokit({
       baseUrl: this.opts.apiUrl,
-      auth: credential.token,
+      ...(strategy ? (strategy as object) : { auth: credential.token }),
       userAgent: 'rfe-workbench',
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     });

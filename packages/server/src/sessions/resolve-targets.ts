@@ -35,11 +35,14 @@ export interface TargetRequest {
 
 /**
  * Checks everything a session needs before launch and decides, per repository, where its branch is pushed:
- * the user's fork (forked when missing) or, when chosen and allowed, the upstream itself. An inaccessible
+ * the user's fork (forked when missing) or, when chosen and allowed, the upstream itself. The user's token
+ * (`octokit`) answers what the user may read, write and fork; `reader` is the installation on the upstream's
+ * owner, through which the platform reads the upstream itself. An inaccessible
  * required submodule fails here naming it; an optional one is skipped and reported.
  */
 export async function resolveSessionTargets(
   octokit: Octokit,
+  reader: Octokit,
   login: string,
   webUrl: string,
   ws: WorkspacesTable,
@@ -55,7 +58,7 @@ export async function resolveSessionTargets(
       `Your GitHub account cannot read ${umbrellaName}; ask for access or re-link GitHub.`,
     );
   }
-  const input = await orNullOn404(octokit.rest.repos.getBranch({ ...upstream, branch: req.inputBranch }));
+  const input = await orNullOn404(reader.rest.repos.getBranch({ ...upstream, branch: req.inputBranch }));
   if (!input) {
     throw new UnprocessableError(
       'input_branch_not_found',

@@ -7,6 +7,7 @@ import { insertSession, updateSessionStatus } from '../db/sessions.ts';
 import type { User } from '../db/users.ts';
 import { UnprocessableError } from '../errors.ts';
 import { requireGithub } from '../github/github-services.ts';
+import { upstreamReader } from '../github/upstream-reader.ts';
 import type { RunnerHandle } from '../launchers/launcher.ts';
 import { modelForSession } from '../model/session-model.ts';
 import { listSubmodules } from '../workspaces/workspace-store.ts';
@@ -49,7 +50,9 @@ export async function startSession(
   const octokit = github.client.octokit({ token: userToken, scope: `user:${user.id}`, kind: 'user' });
   const inputBranch = input.inputBranch ?? ws.canonical_branch;
   const submodules = await listSubmodules(ctx.db, ws.id);
-  const resolved = await resolveSessionTargets(octokit, login, github.webUrl, ws, submodules, {
+  // Refused with the remedy (install the App on the upstream's owner) before anything is forked or launched.
+  const reader = await upstreamReader(ctx, ws.upstream_owner, [ws.upstream_repo], user.subject);
+  const resolved = await resolveSessionTargets(octokit, reader, login, github.webUrl, ws, submodules, {
     fork: input.fork,
     createFork: input.createFork,
     directPush: input.directPush,

@@ -25,18 +25,18 @@ export interface TreeEntry {
 }
 
 /**
- * Lists a directory through the Contents API as the viewer. Submodule entries are resolved to their target
- * repository and pinned commit; one the viewer cannot read is marked inaccessible while the rest loads.
+ * Lists a directory through the Contents API (`via.read`). Submodule entries are resolved to their target
+ * repository and pinned commit; one the viewer (`via.viewer`) cannot read is marked inaccessible while the rest loads.
  */
 export async function browseTree(
-  octokit: Octokit,
+  via: { read: Octokit; viewer: Octokit },
   repo: RepoRef,
   ref: string,
   path: string,
   host: { host: string; webUrl: string },
   knownSubmodules: Set<string>,
 ): Promise<TreeEntry[]> {
-  const res = await getContent(octokit, repo, ref, path);
+  const res = await getContent(via.read, repo, ref, path);
   const items = (Array.isArray(res) ? res : [res]) as ContentItem[];
   if (!Array.isArray(res) && (res as ContentItem).type === 'file') {
     throw new BadRequestError(`path: ${path} is a file; use the blob endpoint to read it.`, {
@@ -59,7 +59,7 @@ export async function browseTree(
       name: item.name,
       path: item.path,
       type: 'submodule',
-      submodule: await resolveSubmodule(octokit, repo, ref, item, host),
+      submodule: await resolveSubmodule(via, repo, ref, item, host),
     });
   }
   return entries.sort(
@@ -68,7 +68,7 @@ export async function browseTree(
 }
 
 async function resolveSubmodule(
-  octokit: Octokit,
+  via: { read: Octokit; viewer: Octokit },
   repo: RepoRef,
   ref: string,
   item: ContentItem,
@@ -77,7 +77,7 @@ async function resolveSubmodule(
   // Directory listings may not carry the submodule URL; the entry itself does.
   const detail = item.submodule_git_url
     ? item
-    : ((await getContent(octokit, repo, ref, item.path)) as ContentItem);
+    : ((await getContent(via.read, repo, ref, item.path)) as ContentItem);
   const url = detail.submodule_git_url ?? '';
   let target: RepoRef | null = null;
   try {
@@ -91,7 +91,7 @@ async function resolveSubmodule(
       reason: 'The submodule is not on the configured Git host.',
     };
   }
-  const readable = await orNullOn404(octokit.rest.repos.get({ ...target }));
+  const readable = await orNullOn404(via.viewer.rest.repos.get({ ...target }));
   return {
     repo: `${target.owner}/${target.repo}`,
     sha: detail.sha,

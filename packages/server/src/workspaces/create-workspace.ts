@@ -9,6 +9,7 @@ import { BadRequestError, ConflictError, ForbiddenError, UnprocessableError } fr
 import { orNullOn404 } from '../github/github-errors.ts';
 import type { GithubServices } from '../github/github-services.ts';
 import { fullName, parseRepoRef, type RepoRef, slugify } from '../github/repo-ref.ts';
+import { upstreamReader } from '../github/upstream-reader.ts';
 import type { CreateWorkspaceBody } from '../routes/workspaces/schema.ts';
 import { ensureCanonicalStructure } from './ensure-structure.ts';
 import { findWorkspace } from './workspace-store.ts';
@@ -45,6 +46,9 @@ export async function createWorkspace(
     );
   }
   const upstream = parseRepoRef(input.upstream, github, 'upstream');
+  // The platform reads through the App's installation on the upstream's owner (refused, naming the
+  // remedy, when there is none); the user's own token answers whether they may see and write it.
+  const reader = await upstreamReader(ctx, upstream.owner, [upstream.repo], actor.subject);
   const repo = await orNullOn404(octokit.rest.repos.get({ ...upstream }));
   if (!repo) {
     throw new UnprocessableError(
@@ -58,9 +62,9 @@ export async function createWorkspace(
   }
   const canonical = `rfe/${slug}`;
   const canWrite = Boolean(repo.data.permissions?.push);
-  const components = await resolveComponents(github, octokit, input.components ?? []);
+  const components = await resolveComponents(ctx, github, octokit, actor, input.components ?? []);
 
-  const existing = await orNullOn404(octokit.rest.git.getRef({ ...upstream, ref: `heads/${canonical}` }));
+  const existing = await orNullOn404(reader.rest.git.getRef({ ...upstream, ref: `heads/${canonical}` }));
   if (!existing) {
     if (!canWrite) {
       throw new ForbiddenError(
@@ -69,14 +73,21 @@ export async function createWorkspace(
         { remedy: 'create-branch', branch: canonical, base: repo.data.default_branch },
       );
     }
-    const base = await octokit.rest.git.getRef({ ...upstream, ref: `heads/${repo.data.default_branch}` });
+    const base = await reader.rest.git.getRef({ ...upstream, ref: `heads/${repo.data.default_branch}` });
     await octokit.rest.git.createRef({
       ...upstream,
       ref: `refs/heads/${canonical}`,
       sha: base.data.object.sha,
     });
   }
-  const pinned = await ensureCanonicalStructure(octokit, upstream, canonical, components, actor, canWrite);
+  const pinned = await ensureCanonicalStructure(
+    { read: reader, write: octokit },
+    upstream,
+    canonical,
+    components,
+    actor,
+    canWrite,
+  );
 
   const row: WorkspacesTable = {
     id: newId(),
@@ -134,8 +145,10 @@ export async function createWorkspace(
 }
 
 async function resolveComponents(
+  ctx: AppContext,
   github: GithubServices,
   octokit: Octokit,
+  actor: User,
   inputs: NonNullable<CreateWorkspaceBody['components']>,
 ): Promise<ResolvedComponent[]> {
   const names = new Set<string>();
@@ -158,7 +171,8 @@ async function resolveComponents(
       );
     }
     const branchName = c.branch ?? repo.data.default_branch;
-    const branch = await orNullOn404(octokit.rest.repos.getBranch({ ...ref, branch: branchName }));
+    const reader = await upstreamReader(ctx, ref.owner, [ref.repo], actor.subject);
+    const branch = await orNullOn404(reader.rest.repos.getBranch({ ...ref, branch: branchName }));
     if (!branch) {
       throw new UnprocessableError(
         'component_branch_not_found',

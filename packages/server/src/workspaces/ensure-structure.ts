@@ -17,19 +17,20 @@ export interface PinnedSubmodule {
 /**
  * Makes the canonical branch hold the workspace structure and the requested submodules, adding only what is
  * missing, in one commit through the Git data API. Returns every submodule under `repos/` as pinned now.
+ * Reads go through `via.read` (the installation on the upstream's owner), writes act as the user (`via.write`).
  */
 export async function ensureCanonicalStructure(
-  octokit: Octokit,
+  via: { read: Octokit; write: Octokit },
   upstream: RepoRef,
   branch: string,
   components: ResolvedComponent[],
   author: User,
   canWrite: boolean,
 ): Promise<PinnedSubmodule[]> {
-  const head = await octokit.rest.git.getRef({ ...upstream, ref: `heads/${branch}` });
+  const head = await via.read.rest.git.getRef({ ...upstream, ref: `heads/${branch}` });
   const commitSha = head.data.object.sha;
-  const commit = await octokit.rest.git.getCommit({ ...upstream, commit_sha: commitSha });
-  const tree = await octokit.rest.git.getTree({
+  const commit = await via.read.rest.git.getCommit({ ...upstream, commit_sha: commitSha });
+  const tree = await via.read.rest.git.getTree({
     ...upstream,
     tree_sha: commit.data.tree.sha,
     recursive: 'true',
@@ -39,7 +40,7 @@ export async function ensureCanonicalStructure(
 
   let modules = new Map<string, { url: string; branch?: string }>();
   if (paths.has('.gitmodules')) {
-    const file = await octokit.rest.repos.getContent({ ...upstream, path: '.gitmodules', ref: commitSha });
+    const file = await via.read.rest.repos.getContent({ ...upstream, path: '.gitmodules', ref: commitSha });
     const data = file.data as { content?: string; encoding?: string };
     modules = parseGitmodules(Buffer.from(data.content ?? '', 'base64').toString('utf8'));
   }
@@ -73,13 +74,13 @@ export async function ensureCanonicalStructure(
       const all = [...modules.entries()].map(([path, m]) => ({ path, url: m.url, branch: m.branch }));
       entries.push({ path: '.gitmodules', mode: '100644', type: 'blob', content: gitmodulesText(all) });
     }
-    const newTree = await octokit.rest.git.createTree({
+    const newTree = await via.write.rest.git.createTree({
       ...upstream,
       base_tree: commit.data.tree.sha,
       tree: entries,
     });
     const when = new Date().toISOString();
-    const created = await octokit.rest.git.createCommit({
+    const created = await via.write.rest.git.createCommit({
       ...upstream,
       message: `Bootstrap RFE workspace on ${branch}\n\nAdds ${[
         ...missingFiles.map(([p]) => p),
@@ -89,7 +90,7 @@ export async function ensureCanonicalStructure(
       parents: [commitSha],
       author: { name: author.name, email: author.email, date: when },
     });
-    await octokit.rest.git.updateRef({
+    await via.write.rest.git.updateRef({
       ...upstream,
       ref: `heads/${branch}`,
       sha: created.data.sha,

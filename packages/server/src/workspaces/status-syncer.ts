@@ -1,13 +1,13 @@
 import type { AppContext } from '../context.ts';
 import type { WorkspacesTable } from '../db/schema.ts';
-import { findUserBySubject } from '../db/users.ts';
-import { userOctokit } from '../github/user-octokit.ts';
+import { findUserById } from '../db/users.ts';
+import { upstreamReader } from '../github/upstream-reader.ts';
 import { type SyncSource, syncWorkspaceStatus, type UpstreamStatus } from './sync-status.ts';
 
 /**
  * Keeps every workspace's upstream status current: on webhooks, on a timer as the fallback, and on demand.
- * Background syncs act as the workspace's creator (their linked GitHub account); concurrent requests for
- * one workspace share one sync.
+ * Syncs read through the App's installation on the upstream's owner (no user's token is needed, so they
+ * keep working when the workspace's creator unlinks); concurrent requests for one workspace share one sync.
  */
 export class StatusSyncer {
   private timer?: NodeJS.Timeout;
@@ -47,9 +47,9 @@ export class StatusSyncer {
     const running = this.inFlight.get(ws.id);
     if (running) return running;
     const p = (async () => {
-      const actor = as ?? (await findUserBySubject(this.ctx.db, ws.created_by));
-      if (!actor) throw new Error(`creator ${ws.created_by} of workspace ${ws.slug} no longer exists`);
-      return syncWorkspaceStatus(this.ctx.db, await userOctokit(this.ctx, actor), ws, source);
+      const actor = as ? (await findUserById(this.ctx.db, as.id))?.subject : undefined;
+      const reader = await upstreamReader(this.ctx, ws.upstream_owner, [ws.upstream_repo], actor ?? 'system');
+      return syncWorkspaceStatus(this.ctx.db, reader, ws, source);
     })().finally(() => this.inFlight.delete(ws.id));
     this.inFlight.set(ws.id, p);
     return p;

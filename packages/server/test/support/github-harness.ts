@@ -26,7 +26,7 @@ export interface GithubHarness {
   record<T extends { body: string }>(res: T): T;
   /** A browser signed in to the platform (dev login) and to the forge as the same login. */
   signIn(login: string): Promise<Browser>;
-  /** Installation ids the forge shows this user (the truth a callback is checked against). */
+  /** Ids of the installations on this user's own account (organizations' installations are left out). */
   installationsOf(login: string): Promise<number[]>;
   /** The whole "Connect GitHub" flow through real redirects; returns the callback's response. */
   linkAccount(browser: Browser): Promise<{ status: number; location: string | null }>;
@@ -88,8 +88,10 @@ export async function startGithubHarness(): Promise<GithubHarness> {
       const res = await fetch(`${forge.apiUrl}/user/installations`, {
         headers: { authorization: `token ${await forge.userToken(login)}` },
       });
-      const body = (await res.json()) as { installations: { id: number }[] };
-      return body.installations.map((i) => i.id);
+      const body = (await res.json()) as { installations: { id: number; account: { login: string } }[] };
+      return body.installations
+        .filter((i) => i.account.login.toLowerCase() === login.toLowerCase())
+        .map((i) => i.id);
     },
     async linkAccount(browser) {
       const callback = await browser.visit(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type StartedForge, startForge } from '@rfe/forge';
+import { type ForgeSeed, type StartedForge, startForge } from '@rfe/forge';
 import type { Config } from '../../src/config/config.ts';
 import { attachGithub } from '../../src/github/github-services.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
@@ -20,10 +20,10 @@ export interface PlatformWithForge extends TestApp {
  */
 export async function startPlatformWithForge(
   overrides: Partial<Config> = {},
-  opts: { webhooks?: boolean; writeGapMs?: number } = {},
+  opts: { webhooks?: boolean; writeGapMs?: number; seed?: ForgeSeed } = {},
 ): Promise<PlatformWithForge> {
   const forgeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-forge-'));
-  const forge = await startForge({ dataDir: forgeDir, port: 0, seed: 'default' });
+  const forge = await startForge({ dataDir: forgeDir, port: 0, seed: opts.seed ?? 'default' });
   const t = await startTestApp({ syncIntervalSeconds: 0, ...overrides });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();

@@ -53,13 +53,16 @@ describe('GitHub App linking against the forge', () => {
     expect(setup.searchParams.get('installation_id')).toBe(String(aliceInstallation));
     expect(setup.searchParams.get('setup_action')).toBe('install');
 
-    expect(await json(browser, '/api/github/status')).toEqual({
+    const status = await json(browser, '/api/github/status');
+    // Her own account's installation and acme's (she is a member of the organization the App is on).
+    expect(status.body.installationIds).toHaveLength(2);
+    expect(status).toEqual({
       status: 200,
       body: {
         linked: true,
         login: 'alice',
         githubUserId: expect.any(Number),
-        installationIds: [aliceInstallation],
+        installationIds: expect.arrayContaining([aliceInstallation]),
         host: new URL(h.forge.url).host,
         updatedAt: expect.any(String),
       },

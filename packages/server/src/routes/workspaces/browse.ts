@@ -1,9 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { ForbiddenError } from '../../errors.ts';
+import { ForbiddenError, NotFoundError } from '../../errors.ts';
+import { orNullOn404 } from '../../github/github-errors.ts';
 import { requireGithub } from '../../github/github-services.ts';
 import { safeRepoPath } from '../../github/repo-ref.ts';
+import { upstreamReader } from '../../github/upstream-reader.ts';
 import { userOctokit } from '../../github/user-octokit.ts';
 import { signedInUser } from '../../http/current-user.ts';
 import { errorResponses } from '../../http/schemas.ts';
@@ -13,8 +15,9 @@ import { Blob, BrowseQuery, Tree, WorkspaceParams } from './schema.ts';
 import { loadWorkspace } from './workspaces.ts';
 
 /**
- * The repository browser proxies the Git host as the viewer, so each person sees exactly what their own
- * GitHub account may read. Only the umbrella and its registered submodule repositories can be browsed.
+ * The repository browser shows each person exactly what their own GitHub account may read (checked with
+ * their token) and reads the content through the App's installation on the repository's owner. Only the
+ * umbrella and its registered submodule repositories can be browsed.
  */
 async function resolveTarget(ctx: AppContext, request: FastifyRequest) {
   const query = request.query as BrowseQuery;
@@ -33,6 +36,18 @@ async function resolveTarget(ctx: AppContext, request: FastifyRequest) {
     );
   }
   const [owner, repo] = repoName.split('/') as [string, string];
+  const viewer = await userOctokit(ctx, signedInUser(request));
+  // The viewer's own account decides what they may see; the content is read through the installation.
+  if (!(await orNullOn404(viewer.rest.repos.get({ owner, repo })))) {
+    throw new NotFoundError(`${repoName} does not exist, or your GitHub account cannot read it.`);
+  }
+  const names = [ws.upstream_repo, ...submodules.filter((m) => m.owner === owner).map((m) => m.repo)];
+  const reader = await upstreamReader(
+    ctx,
+    owner,
+    owner === ws.upstream_owner ? names : [repo],
+    signedInUser(request).subject,
+  );
   return {
     ws,
     repo: { owner, repo },
@@ -40,7 +55,8 @@ async function resolveTarget(ctx: AppContext, request: FastifyRequest) {
     ref: query.ref ?? (isUmbrella ? ws.canonical_branch : (sub!.last_resolved_sha ?? sub!.branch ?? 'HEAD')),
     path: safeRepoPath(query.path ?? ''),
     knownSubmodules: new Set(isUmbrella ? submodules.map((m) => m.path) : []),
-    octokit: await userOctokit(ctx, signedInUser(request)),
+    viewer,
+    reader,
   };
 }
 
@@ -63,7 +79,7 @@ export async function browseRoutes(app: FastifyInstance, ctx: AppContext): Promi
     async (request) => {
       const t = await resolveTarget(ctx, request);
       const entries = await browseTree(
-        t.octokit,
+        { read: t.reader, viewer: t.viewer },
         t.repo,
         t.ref,
         t.path,
@@ -88,7 +104,7 @@ export async function browseRoutes(app: FastifyInstance, ctx: AppContext): Promi
     },
     async (request) => {
       const t = await resolveTarget(ctx, request);
-      return { repo: t.repoName, ref: t.ref, ...(await readBlob(t.octokit, t.repo, t.ref, t.path)) };
+      return { repo: t.repoName, ref: t.ref, ...(await readBlob(t.reader, t.repo, t.ref, t.path)) };
     },
   );
 }

@@ -45,7 +45,7 @@ export async function workspaceStatusRoutes(app: FastifyInstance, ctx: AppContex
         tags: ['workspaces'],
         summary: "Canonical branch status, open PRs, the sessions' branches and PRs, merge-policy warnings",
         params: WorkspaceParams,
-        response: { 200: { $ref: 'WorkspaceStatus#' }, ...errorResponses(404, 502, 503) },
+        response: { 200: { $ref: 'WorkspaceStatus#' }, ...errorResponses(404, 422, 502, 503) },
       },
     },
     async (request) => {
@@ -63,9 +63,9 @@ export async function workspaceStatusRoutes(app: FastifyInstance, ctx: AppContex
       config: { access: 'project.view' },
       schema: {
         tags: ['workspaces'],
-        summary: 'Sync now: re-read the upstream status as the caller',
+        summary: "Sync now: re-read the upstream status (through the App's installation on its owner)",
         params: WorkspaceParams,
-        response: { 200: { $ref: 'WorkspaceStatus#' }, ...errorResponses(404, 502, 503) },
+        response: { 200: { $ref: 'WorkspaceStatus#' }, ...errorResponses(404, 422, 502, 503) },
       },
     },
     async (request) => {
