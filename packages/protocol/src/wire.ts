@@ -79,8 +79,8 @@ export const ErrorFrameSchema = Type.Object(
   Closed,
 );
 /**
- * The cursor cannot be served (`reason`: `cursor_ahead` when after > lastSeq, `truncated` when messages
- * before `earliestSeq` are gone). The server continues from `lastSeq + 1`; anything the client still
+ * Sent right after `ready` when the cursor cannot be served (`reason`: `cursor_ahead` when after > lastSeq,
+ * `invalid_cursor` when after < 0). The server continues from `lastSeq + 1`; anything the client still
  * wants from `earliestSeq` to `lastSeq` it reads from the history endpoint.
  */
 export const ResyncFrameSchema = Type.Object(

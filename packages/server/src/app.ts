@@ -10,6 +10,7 @@ import { installOpenApi, sharedSchemas } from './http/openapi.ts';
 import { installRouteRegistry } from './http/route-registry.ts';
 import { installValidator } from './http/validator.ts';
 import { installWebUi } from './http/web-ui.ts';
+import { WS_MAX_PAYLOAD_BYTES } from './messaging/connections/frame-socket.ts';
 import { installRequestMetrics } from './observability/request-metrics.ts';
 import { registerRoutes } from './routes/index.ts';
 
@@ -28,7 +29,21 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installValidator(app, sharedSchemas);
   await installOpenApi(app);
   await app.register(cookie);
-  await app.register(websocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: WS_MAX_PAYLOAD_BYTES },
+    // A peer breaking the WebSocket protocol (a frame over maxPayload, bad framing) is the peer's problem:
+    // a warning without a stack, so no client can fill the error log.
+    errorHandler: (error, socket, request) => {
+      const code = (error as { code?: string }).code;
+      if (code?.startsWith('WS_ERR_')) {
+        // ws is already closing with the right code (1009, 1002 …); what was sent before still goes out.
+        request.log.warn({ code, reason: error.message }, 'WebSocket peer error');
+        return;
+      }
+      request.log.error(error);
+      socket.terminate();
+    },
+  });
   installRequestMetrics(app, ctx.metrics);
   installCanonicalHost(app, ctx);
   installAuthentication(app, ctx);

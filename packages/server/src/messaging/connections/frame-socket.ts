@@ -9,6 +9,9 @@ import {
 import type { WebSocket } from 'ws';
 import type { MessagingMetrics } from '../metrics.ts';
 
+/** The WebSocket payload limit (`maxPayload` in app.ts): beyond it `ws` closes the connection with 1009. */
+export const WS_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
 export interface FrameSocketOptions {
   maxFrameBytes: number;
   helloTimeoutMs: number;
@@ -52,6 +55,7 @@ export class FrameSocket {
       this.#alive = true;
     });
     ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
+    this.#answerOversizedFrames();
     ws.on('close', () => this.#ended());
     ws.on('error', () => this.#ended());
   }
@@ -170,6 +174,23 @@ export class FrameSocket {
     else if (frame.op === 'hello')
       this.error('invalid_frame', 'op: hello was already received on this connection');
     else this.options.onFrame(frame);
+  }
+
+  /**
+   * A frame over the WebSocket's own payload limit (4 MiB, `maxPayload`) cannot be skipped: `ws` stops
+   * reading and closes with 1009. Before it does, the peer gets the same `frame_too_large` error frame as
+   * for a frame over MAX_FRAME_BYTES, so every oversized frame is answered alike. (ws's receiver reports
+   * the error before closing; this listener runs first, while the socket is still open.)
+   */
+  #answerOversizedFrames(): void {
+    const receiver = (this.ws as unknown as { _receiver?: NodeJS.EventEmitter })._receiver;
+    receiver?.prependListener('error', (err: Error & { code?: string }) => {
+      if (err.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || this.#closed) return;
+      this.error(
+        'frame_too_large',
+        `frame is over the connection's ${WS_MAX_PAYLOAD_BYTES}-byte limit; store the content as an artifact and send a reference to it instead`,
+      );
+    });
   }
 
   #startHello(hello: HelloFrame): void {
