@@ -36,22 +36,27 @@ describe('the specify adapter', () => {
     expect((await runner.exited).code, runner.stderr()).toBe(0);
 
     const canonical = await world.checkout('acme/umbrella', 'rfe/payments');
-    const folder = join(canonical, 'specs', 'card-payments');
+    // spec-kit numbering: the first feature of an empty specs/ is 001-.
+    const folder = join(canonical, 'specs', '001-card-payments');
     const spec = await readFile(join(folder, 'spec.md'), 'utf8');
     expect(spec).toContain('# Feature Specification: Card payments');
-    expect(spec).toContain('**Feature Branch**: `card-payments`');
+    expect(spec).toContain('**Feature Branch**: `001-card-payments`');
     expect(spec).toContain(
       'User description: "Let customers pay invoices by card, with receipts sent by e-mail ($5 minimum)."',
     );
     expect(spec).toMatch(/\*\*Created\*\*: \d{4}-\d{2}-\d{2}/);
     expect(await readFile(join(folder, 'plan.md'), 'utf8')).toContain('# Implementation Plan: Card payments');
-    expect(await readFile(join(folder, 'tasks.md'), 'utf8')).toContain('/specs/card-payments/');
+    expect(await readFile(join(folder, 'tasks.md'), 'utf8')).toContain('/specs/001-card-payments/');
 
     expect(peer.messages('file_change').map((m) => [m.payload.path, m.payload.change])).toEqual([
-      ['specs/card-payments/plan.md', 'create'],
-      ['specs/card-payments/spec.md', 'create'],
-      ['specs/card-payments/tasks.md', 'create'],
+      ['specs/001-card-payments/plan.md', 'create'],
+      ['specs/001-card-payments/spec.md', 'create'],
+      ['specs/001-card-payments/tasks.md', 'create'],
     ]);
+    // Without a model the copy is labelled as such, in the session and in the result (the PR body).
+    const label = 'Templates only — no model is configured for this project';
+    expect(peer.messages('log').some((m) => String(m.payload.text).includes(label))).toBe(true);
+    expect(String(peer.messages('result')[0]!.payload.summary)).toContain(label);
     expect(peer.messages('pr_intent')).toHaveLength(0);
     await peer.stop();
   });
@@ -68,7 +73,8 @@ describe('the specify adapter', () => {
     expect(intents.map((i) => [i.repo, i.base])).toEqual([['acme/umbrella', 'rfe/payments']]);
     expect(intents[0].head).toMatch(/^bob:rfe\/payments\/session-/);
     const fork = await world.checkout('bob/umbrella', intents[0].head.slice('bob:'.length), 'bob');
-    expect(await readFile(join(fork, 'specs', 'refund-a-card-payment', 'spec.md'), 'utf8')).toContain(
+    // The canonical branch already has 001-card-payments: the next feature is 002.
+    expect(await readFile(join(fork, 'specs', '002-refund-a-card-payment', 'spec.md'), 'utf8')).toContain(
       'Feature Specification: Refund a card payment',
     );
     await peer.stop();

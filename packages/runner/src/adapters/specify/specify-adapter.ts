@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { RunError } from '../../errors.ts';
 import type { Adapter, AdapterContext, AdapterOutcome } from '../adapter.ts';
 import { ClaudeAdapter } from '../claude/claude-adapter.ts';
+import { featureFolder } from './feature-folder.ts';
 import { type FeatureFacts, featureNameFrom, featureSlugFrom, fillTemplate } from './fill-template.ts';
 
 /** Document written → template it comes from, under the workspace's `.specify/templates/`. */
@@ -13,9 +14,11 @@ export const SPECIFY_DOCUMENTS = [
 ] as const;
 
 /**
- * Writes `specs/{feature}/spec.md`, `plan.md` and `tasks.md` from the workspace's templates with the
- * feature name and the description (the prompt) filled in; documents that already exist are kept.
- * With RFE_SPECIFY_USE_CLAUDE=true the Claude adapter then fills them in from the description.
+ * Writes `specs/NNN-{feature}/spec.md`, `plan.md` and `tasks.md` (spec-kit's layout: the next free
+ * number for a new feature) from the workspace's templates with the feature name and the description
+ * filled in; documents that already exist are kept. With a model (RFE_SPECIFY_USE_CLAUDE=true, set by the
+ * platform when the project has one) the Claude agent then writes them from the description; without
+ * one the result says plainly that the documents are only the filled-in templates.
  */
 export class SpecifyAdapter implements Adapter {
   readonly name = 'specify';
@@ -37,8 +40,9 @@ export class SpecifyAdapter implements Adapter {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(slug)) {
       throw new RunError('adapter_failed', `RFE_SPECIFY_FEATURE "${slug}" must be a kebab-case folder name`);
     }
+    const folder = await featureFolder(context.workspace.root, slug);
     this.#facts = {
-      slug,
+      slug: folder,
       name: featureNameFrom(slug),
       description: description || featureNameFrom(slug),
       date: new Date().toISOString().slice(0, 10),
@@ -68,9 +72,16 @@ export class SpecifyAdapter implements Adapter {
     await this.#context.reportFileChanges();
     if (this.#cancelled !== undefined) throw new RunError('cancelled', this.#cancelled);
     const created = written.length > 0 ? `created ${written.join(', ')}` : 'kept the existing documents';
-    let summary = `Specify for "${this.#facts.name}": ${created} in ${folder}/.`;
-    if (this.#claude) summary += `\n\n${(await this.#claude.run()).summary}`;
-    return { summary };
+    if (!this.#claude) {
+      const label = `Templates only — no model is configured for this project, so no agent wrote these documents: ${folder}/ holds the workspace's templates with the feature name and description filled in. An admin can set a model under Project settings → Model; run Specify again to have the agent write them.`;
+      report.log(label, 'warn');
+      return { summary: `Specify for "${this.#facts.name}": ${created} in ${folder}/.\n\n${label}` };
+    }
+    const agent = (await this.#claude.run()).summary;
+    await this.#context.reportFileChanges();
+    return {
+      summary: `Specify for "${this.#facts.name}": the agent wrote ${folder}/ from the templates (${created}).\n\n${agent}`,
+    };
   }
 
   input(text: string): void {
@@ -108,8 +119,10 @@ async function exists(path: string): Promise<boolean> {
 
 function claudePrompt(facts: FeatureFacts): string {
   return [
-    `Write the planning documents for the feature "${facts.name}" in specs/${facts.slug}/:`,
-    'spec.md (what and why, user scenarios, requirements), plan.md (technical approach) and tasks.md (ordered tasks).',
+    `Write the planning documents for the feature "${facts.name}" in specs/${facts.slug}/, following spec-kit:`,
+    'spec.md (what and why: user scenarios, functional requirements FR-001…, acceptance, open questions as [NEEDS CLARIFICATION: …]),',
+    'plan.md (technical approach, the repositories under repos/ it touches, risks, verification; check it against .specify/memory/constitution.md)',
+    'and tasks.md (small ordered tasks, one per line as `- [ ] T001 [P] description (repos/name)`, numbered T001, T002 …, [P] only where a task can run in parallel).',
     'Each file already holds its template: keep the structure, replace every placeholder and remove instructions meant for the author.',
     'Do not change files outside that folder.',
     '',

@@ -77,6 +77,40 @@ describe('the model gateway: a claude session whose project names a scripted pro
           ).children)
             environments.push(processGroupEnvironments(child.pid));
         }
+        const specify = /Write the planning documents for the feature .{1,80}? in specs\/([^/\s]+)\//.exec(text);
+        if (specify) {
+          const docs = ['spec.md', 'plan.md', 'tasks.md'];
+          const body: Record<string, string> = {
+            'spec.md':
+              '# Feature: Gift cards\n\n## Summary\nCustomers buy and redeem gift cards at checkout.\n',
+            'plan.md': '# Plan: Gift cards\n\n## Approach\nA gift-card ledger in repos/api.\n',
+            'tasks.md':
+              '# Tasks: Gift cards\n\n- [ ] T001 Add the ledger table (repos/api)\n- [ ] T002 [P] Redeem at checkout (repos/web)\n',
+          };
+          const path = (doc: string) => `${cwd}/specs/${specify[1]}/${doc}`;
+          // Claude Code writes over a file only after reading it: read the three templates, then write them.
+          if (done === 0) {
+            return {
+              content: docs.map((doc, i) => ({
+                type: 'tool_use' as const,
+                id: `toolu_read_${i}`,
+                name: 'Read',
+                input: { file_path: path(doc) },
+              })),
+            };
+          }
+          if (done === 3) {
+            return {
+              content: docs.map((doc, i) => ({
+                type: 'tool_use' as const,
+                id: `toolu_write_${i}`,
+                name: 'Write',
+                input: { file_path: path(doc), content: body[doc]! },
+              })),
+            };
+          }
+          return { content: [{ type: 'text', text: 'Wrote the spec, plan and tasks.' }] };
+        }
         const steps = text.includes('Write three notes') ? 3 : 1;
         if (done < steps) {
           return {
@@ -293,6 +327,34 @@ describe('the model gateway: a claude session whose project names a scripted pro
     expect(finished.json()).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
     expect(api.headers.length).toBe(calls);
   });
+
+  it('Specify with a model: the agent writes specs/NNN-slug/ (spec-kit numbering), not the template copy', async () => {
+    const res = await call('POST', '/api/projects/acme/workspaces/notes/specify', {
+      feature: 'gift-cards',
+      description: 'Gift cards',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const s = await waitFinished(res.json().id);
+    expect(s.status, s.error ?? '').toBe('succeeded');
+    const admin = new Octokit({ baseUrl: t.forge.apiUrl, auth: await t.forge.userToken('alice') });
+    const read = async (path: string) => {
+      const file = await admin.rest.repos.getContent({
+        owner: 'acme',
+        repo: 'umbrella',
+        path,
+        ref: 'rfe/notes',
+      });
+      return Buffer.from((file.data as { content: string }).content, 'base64').toString();
+    };
+    const spec = await read('specs/001-gift-cards/spec.md');
+    expect(spec).toContain('Customers buy and redeem gift cards at checkout.');
+    expect(spec).not.toContain('[NEEDS CLARIFICATION');
+    expect(await read('specs/001-gift-cards/tasks.md')).toMatch(/^- \[ \] T002 \[P\] /m);
+    const log = (await call('GET', `/api/projects/acme/sessions/${s.id}/messages?after=0&limit=1000`)).body;
+    expect(log).not.toContain('Templates only');
+    const usage = (await call('GET', `/api/projects/acme/sessions/${s.id}/usage`)).json();
+    expect(usage.totals.requests).toBeGreaterThan(0);
+  }, 150_000);
 
   it('a budget smaller than the conversation: budget_exceeded, the runner stopped, spend ≤ budget + one request', async () => {
     const turnCost = costMicro(TURN_USAGE);

@@ -212,7 +212,7 @@ describe('sessions end to end against the forge, through the public API', () => 
     const spec = await admin.rest.repos.getContent({
       owner: 'acme',
       repo: 'umbrella',
-      path: 'specs/one-page/spec.md',
+      path: 'specs/001-one-page/spec.md', // spec-kit numbering: the first feature is 001-
       ref: 'rfe/checkout',
     });
     expect(Buffer.from((spec.data as { content: string }).content, 'base64').toString()).toContain(
