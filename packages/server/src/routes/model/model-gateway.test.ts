@@ -77,7 +77,9 @@ describe('the model gateway: a claude session whose project names a scripted pro
           ).children)
             environments.push(processGroupEnvironments(child.pid));
         }
-        const specify = /Write the planning documents for the feature .{1,80}? in specs\/([^/\s]+)\//.exec(text);
+        const specify = /Write the planning documents for the feature .{1,80}? in specs\/([^/\s]+)\//.exec(
+          text,
+        );
         if (specify) {
           const docs = ['spec.md', 'plan.md', 'tasks.md'];
           const body: Record<string, string> = {
