@@ -7,6 +7,7 @@ import { type StartedForge, startForge } from '@rfe/forge';
 import { attachGithub, type GithubServices } from '../../src/github/github-services.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { Browser } from './browser.ts';
+import type { DatabaseKind } from './databases.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 
 /**
@@ -33,7 +34,7 @@ export interface GithubHarness {
   close(): Promise<void>;
 }
 
-export async function startGithubHarness(): Promise<GithubHarness> {
+export async function startGithubHarness(database: DatabaseKind = 'sqlite'): Promise<GithubHarness> {
   const forgeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-forge-'));
   const forge = await startForge({ dataDir: forgeDir, port: 0, seed: 'default' });
   const logLines: string[] = [];
@@ -43,7 +44,7 @@ export async function startGithubHarness(): Promise<GithubHarness> {
       done();
     },
   });
-  const t = await startTestApp({}, { LOG_LEVEL: 'debug' }, { logger: createLogger('debug', sink) });
+  const t = await startTestApp({}, { LOG_LEVEL: 'debug' }, { logger: createLogger('debug', sink), database });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   // The canonical origin on loopback (http/canonical-origin.ts): where users are meant to be.
   const appUrl = `http://localhost:${(t.app.server.address() as AddressInfo).port}`;

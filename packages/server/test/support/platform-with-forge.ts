@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type ForgeSeed, type StartedForge, startForge } from '@rfe/forge';
 import type { Config } from '../../src/config/config.ts';
 import { attachGithub } from '../../src/github/github-services.ts';
+import type { DatabaseKind } from './databases.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
 
 export interface PlatformWithForge extends TestApp {
@@ -20,11 +21,11 @@ export interface PlatformWithForge extends TestApp {
  */
 export async function startPlatformWithForge(
   overrides: Partial<Config> = {},
-  opts: { webhooks?: boolean; writeGapMs?: number; seed?: ForgeSeed } = {},
+  opts: { webhooks?: boolean; writeGapMs?: number; seed?: ForgeSeed; database?: DatabaseKind } = {},
 ): Promise<PlatformWithForge> {
   const forgeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-forge-'));
   const forge = await startForge({ dataDir: forgeDir, port: 0, seed: opts.seed ?? 'default' });
-  const t = await startTestApp({ syncIntervalSeconds: 0, ...overrides });
+  const t = await startTestApp({ syncIntervalSeconds: 0, ...overrides }, {}, { database: opts.database });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -8,6 +8,7 @@ import { type Config, loadConfig } from '../../src/config/config.ts';
 import { type AppContext, createContext } from '../../src/context.ts';
 import { createApiToken, findUserBySubject } from '../../src/db/users.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { type DatabaseKind, openTestDatabase } from './databases.ts';
 import { evidenceDir, keepEvidence, recordResponses } from './leak-evidence.ts';
 
 export interface TestApp {
@@ -19,14 +20,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application on a temp data directory (SQLite + directory store unless overridden). */
+/**
+ * The real application on a temp data directory: SQLite + directory store unless overridden;
+ * `database: 'postgres'` gives it a fresh PostgreSQL database, dropped on close.
+ */
 export async function startTestApp(
   overrides: Partial<Config> = {},
   env: Record<string, string> = {},
-  opts: { logger?: Logger } = {},
+  opts: { logger?: Logger; database?: DatabaseKind } = {},
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-test-'));
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env }, { dataDir, port: 0, ...overrides });
+  const database = await openTestDatabase(opts.database ?? 'sqlite');
+  const databaseUrl = database.databaseUrl ? { databaseUrl: database.databaseUrl } : {};
+  const config = loadConfig(
+    { LOG_LEVEL: 'silent', ...env },
+    { dataDir, port: 0, ...databaseUrl, ...overrides },
+  );
   const evidence = evidenceDir();
   const logFile = evidence ? path.join(evidence, `${path.basename(dataDir)}.log`) : undefined;
   const ctx = await createContext(config, {
@@ -60,6 +69,7 @@ export async function startTestApp(
       // Runners outlive their server by design; a test's runners end with the test.
       await (ctx.sessions.launcher as { stopAll?: (graceMs?: number) => Promise<void> }).stopAll?.(1000);
       await ctx.close();
+      await database.drop();
       keepEvidence(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

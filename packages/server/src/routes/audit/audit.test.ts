@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../../../test/support/databases.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { findProjectByName } from '../../db/projects.ts';
 
-describe('GET /api/projects/{p}/audit', () => {
+describe.each(DATABASES)('GET /api/projects/{p}/audit (%s)', (database) => {
   let t: TestApp;
   let alice: { authorization: string };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, {}, { database });
     alice = await t.as('alice');
     const call = (method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
       t.app

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../../../test/support/databases.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
-describe('dev sign-in and API tokens', () => {
+describe.each(DATABASES)('dev sign-in and API tokens (%s)', (database) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, {}, { database });
   });
   afterAll(() => t?.close());
 

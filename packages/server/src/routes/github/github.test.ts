@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from '../../../test/support/browser.ts';
+import { DATABASES } from '../../../test/support/databases.ts';
 import { findLeaks, type GithubHarness, startGithubHarness } from '../../../test/support/github-harness.ts';
 import { startTestApp } from '../../../test/support/test-app.ts';
 import { findGithubLink } from '../../db/github-links.ts';
@@ -7,14 +8,14 @@ import { findUserBySubject, type User } from '../../db/users.ts';
 import { signInstallState, verifyInstallState } from '../../github/install-state.ts';
 import { refreshSealContext } from '../../github/token-broker.ts';
 
-describe('GitHub App linking against the forge', () => {
+describe.each(DATABASES)('GitHub App linking against the forge (%s)', (database) => {
   let h: GithubHarness;
   let users: Record<'alice' | 'bob' | 'carol', User>;
   let aliceInstallation: number;
   const secrets: string[] = [];
 
   beforeAll(async () => {
-    h = await startGithubHarness();
+    h = await startGithubHarness(database);
     const find = async (s: string) => (await findUserBySubject(h.t.ctx.db, s))!;
     users = { alice: await find('alice'), bob: await find('bob'), carol: await find('carol') };
     [aliceInstallation] = await h.installationsOf('alice');
@@ -256,9 +257,9 @@ describe('GitHub App linking against the forge', () => {
   });
 });
 
-describe('without a connected Git host', () => {
+describe.each(DATABASES)('without a connected Git host (%s)', (database) => {
   it('the GitHub routes answer 503 with a clear error', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({}, {}, { database });
     try {
       const res = await t.app.inject({
         method: 'GET',

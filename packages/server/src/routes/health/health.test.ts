@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../../../test/support/databases.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
-describe('health, readiness and metrics', () => {
+describe.each(DATABASES)('health, readiness and metrics (%s)', (database) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, {}, { database });
   });
   afterAll(() => t?.close());
 

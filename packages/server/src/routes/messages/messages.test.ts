@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { DATABASES } from '../../../test/support/databases.ts';
 import { rawSocket, runnerChannel, uiChannel, waitFor } from '../../../test/support/messaging/clients.ts';
 import {
   createSessionFixture,
@@ -15,14 +16,6 @@ let f: SessionFixture;
 let alice: { authorization: string };
 let bob: { authorization: string };
 let carol: { authorization: string };
-
-beforeAll(async () => {
-  t = await startTestApp();
-  base = await listen(t);
-  f = await createSessionFixture(t, base);
-  [alice, bob, carol] = await Promise.all([t.as('alice'), t.as('bob'), t.as('carol')]);
-});
-afterAll(() => t?.close());
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
@@ -49,7 +42,15 @@ async function page(after: number, limit: number, headers = bob) {
   };
 }
 
-describe('session messaging over the API', () => {
+describe.each(DATABASES)('session messaging over the API (%s)', (database) => {
+  beforeAll(async () => {
+    t = await startTestApp({}, {}, { database });
+    base = await listen(t);
+    f = await createSessionFixture(t, base);
+    [alice, bob, carol] = await Promise.all([t.as('alice'), t.as('bob'), t.as('carol')]);
+  });
+  afterAll(() => t?.close());
+
   it('stores runner messages, acknowledges each with its seq, and streams them to the UI in order', async () => {
     const ui = uiChannel(f.streamUrl, f.sessionId, bob);
     const runner = runnerChannel(f.runnerUrl, f.sessionId, f.runnerToken);

@@ -1,6 +1,7 @@
 import { seeded } from '@rfe/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../../../test/support/databases.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
 /** Arbitrary JSON-ish values, including the wrong types for every field. */
@@ -46,10 +47,10 @@ const projectBody = fc.oneof(
 
 const rand = seeded('projects.property');
 
-describe('project routes under random input', () => {
+describe.each(DATABASES)('project routes under random input (%s)', (database) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, {}, { database });
   });
   afterAll(() => t?.close());
 

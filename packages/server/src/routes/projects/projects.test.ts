@@ -1,14 +1,15 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../../../test/support/databases.ts';
 import { startS3rver } from '../../../test/support/s3rver.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
-describe('projects API', () => {
+describe.each(DATABASES)('projects API (%s)', (database) => {
   let t: TestApp;
   let s3: Awaited<ReturnType<typeof startS3rver>>;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, {}, { database });
     s3 = await startS3rver({ buckets: ['team-bucket'] });
   });
   afterAll(async () => {

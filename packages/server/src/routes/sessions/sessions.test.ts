@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../../../test/support/databases.ts';
 import { type PlatformWithForge, startPlatformWithForge } from '../../../test/support/platform-with-forge.ts';
 
 type Session = {
@@ -12,7 +13,7 @@ type Session = {
   output: { branch: string };
 };
 
-describe('sessions end to end against the forge, through the public API', () => {
+describe.each(DATABASES)('sessions end to end against the forge, through the public API (%s)', (database) => {
   let t: PlatformWithForge;
   let admin: Octokit;
   const call = async (user: string, method: string, url: string, payload?: unknown) =>
@@ -41,7 +42,7 @@ describe('sessions end to end against the forge, through the public API', () => 
   }
 
   beforeAll(async () => {
-    t = await startPlatformWithForge();
+    t = await startPlatformWithForge({}, { database });
     for (const u of ['alice', 'bob', 'carol']) await t.link(u);
     admin = new Octokit({ baseUrl: t.forge.apiUrl, auth: await t.forge.userToken('alice') });
     await call('alice', 'POST', '/api/projects', { name: 'acme', storage: { kind: 'managed' } });

@@ -1,14 +1,15 @@
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../../../test/support/databases.ts';
 import { type PlatformWithForge, startPlatformWithForge } from '../../../test/support/platform-with-forge.ts';
 
-describe('workspace status without webhooks, and browsing under injected faults', () => {
+describe.each(DATABASES)('workspace status without webhooks; browsing under faults (%s)', (database) => {
   let t: PlatformWithForge;
   const call = async (user: string, method: string, url: string, payload?: unknown) =>
     t.app.inject({ method: method as 'GET', url, headers: await t.as(user), payload: payload as object });
 
   beforeAll(async () => {
-    t = await startPlatformWithForge({ syncIntervalSeconds: 1 }, { webhooks: false });
+    t = await startPlatformWithForge({ syncIntervalSeconds: 1 }, { webhooks: false, database });
     await t.link('alice');
     await call('alice', 'POST', '/api/projects', { name: 'acme', storage: { kind: 'managed' } });
     const res = await call('alice', 'POST', '/api/projects/acme/workspaces', {

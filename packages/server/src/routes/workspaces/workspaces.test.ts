@@ -1,15 +1,16 @@
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES } from '../../../test/support/databases.ts';
 import { type PlatformWithForge, startPlatformWithForge } from '../../../test/support/platform-with-forge.ts';
 
-describe('workspaces against the forge', () => {
+describe.each(DATABASES)('workspaces against the forge (%s)', (database) => {
   let t: PlatformWithForge;
   let aliceGh: Octokit;
   const call = async (user: string, method: string, url: string, payload?: unknown) =>
     t.app.inject({ method: method as 'GET', url, headers: await t.as(user), payload: payload as object });
 
   beforeAll(async () => {
-    t = await startPlatformWithForge();
+    t = await startPlatformWithForge({}, { database });
     for (const u of ['alice', 'bob', 'carol']) await t.link(u);
     aliceGh = new Octokit({ baseUrl: t.forge.apiUrl, auth: await t.forge.userToken('alice') });
     await call('alice', 'POST', '/api/projects', { name: 'acme', storage: { kind: 'managed' } });
