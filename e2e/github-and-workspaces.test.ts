@@ -68,10 +68,10 @@ describe('GitHub connection, workspaces and the repository browser', () => {
     await dialog.getByLabel('Upstream umbrella repository').fill('acme/umbrella');
     await dialog.getByRole('button', { name: 'Add component' }).click();
     await dialog.getByLabel('Name', { exact: true }).nth(1).fill('api');
-    await dialog.getByLabel('Repository URL').nth(0).fill('acme/api');
+    await dialog.getByLabel('Repository', { exact: true }).nth(0).fill('acme/api');
     await dialog.getByRole('button', { name: 'Add component' }).click();
     await dialog.getByLabel('Name', { exact: true }).nth(2).fill('web');
-    await dialog.getByLabel('Repository URL').nth(1).fill('acme/web');
+    await dialog.getByLabel('Repository', { exact: true }).nth(1).fill('acme/web');
     await dialog.getByLabel('Required').nth(1).uncheck();
     await dialog.getByRole('button', { name: 'Create workspace' }).click();
 
@@ -188,7 +188,9 @@ describe('GitHub connection, workspaces and the repository browser', () => {
     await dialog.getByLabel('Description').fill('Let customers pay with a saved card.');
     await dialog.getByRole('button', { name: 'Run Specify' }).click();
     await alice.waitForURL(/\/projects\/acme\/sessions\/[0-9A-Z]{26}$/);
-    await alice.getByRole('heading', { level: 1, name: /^Specify / }).waitFor();
+    // Titled by the description's first line; "Specify" and where it pushed are under the title.
+    await alice.getByRole('heading', { level: 1, name: 'Let customers pay with a saved card.' }).waitFor();
+    await alice.getByText(/^Specify [0-9a-z]{8} · alice/).waitFor();
     await alice.getByText('succeeded', { exact: true }).waitFor({ timeout: 30_000 });
 
     await alice.goto('/projects/acme/workspaces/checkout-flow/browse?path=specs/checkout');

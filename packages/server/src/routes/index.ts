@@ -19,6 +19,7 @@ import { sessionRoutes } from './sessions/sessions.ts';
 import { storageRoutes } from './storage/storage.ts';
 import { webhookRoutes } from './webhooks/webhooks.ts';
 import { browseRoutes } from './workspaces/browse.ts';
+import { gitmodulesRoutes } from './workspaces/gitmodules.ts';
 import { workspaceStatusRoutes } from './workspaces/status.ts';
 import { workspaceRoutes } from './workspaces/workspaces.ts';
 
@@ -38,6 +39,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext): Pro
   await workspaceRoutes(app, ctx);
   await workspaceStatusRoutes(app, ctx);
   await browseRoutes(app, ctx);
+  await gitmodulesRoutes(app, ctx);
   await sessionRoutes(app, ctx);
   await messageRoutes(app, ctx);
   await messageStreamRoutes(app, ctx);

@@ -21,6 +21,8 @@ export interface Session {
   user: string;
   kind: 'session' | 'specify';
   adapter: string;
+  /** Given at start, else the prompt's first line. */
+  title: string;
   prompt: string;
   input: { repo: string; branch: string };
   /** `repo` is null until the fork is known. */
@@ -48,12 +50,14 @@ export interface StartSessionInput {
   outputBranch?: string;
   adapter: Adapter;
   prompt: string;
+  title?: string;
   directPush?: boolean;
 }
 
 export interface SpecifyInput {
   feature?: string;
   description: string;
+  title?: string;
 }
 
 export interface SessionFilter {

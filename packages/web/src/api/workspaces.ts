@@ -1,4 +1,7 @@
+import type { GitmoduleSuggestions } from '@rfe/server/routes/workspaces/gitmodules.ts';
 import { http, seg } from './http.ts';
+
+export type { GitmoduleSuggestions };
 
 // Shapes of packages/server/src/routes/workspaces/schema.ts.
 
@@ -126,6 +129,9 @@ export const workspacesApi = {
   list: (p: string) => http.get<{ items: Workspace[] }>(base(p)).then((r) => r.items),
   get: (p: string, w: string) => http.get<Workspace>(one(p, w)),
   create: (p: string, input: CreateWorkspaceInput) => http.post<Workspace>(base(p), input),
+  /** What the umbrella's .gitmodules lists, to offer as components. */
+  gitmodules: (p: string, upstream: string) =>
+    http.get<GitmoduleSuggestions>(`/api/projects/${seg(p)}/gitmodules`, { upstream }),
   status: (p: string, w: string) => http.get<WorkspaceStatus>(`${one(p, w)}/status`),
   sync: (p: string, w: string) => http.post<WorkspaceStatus>(`${one(p, w)}/sync`),
   tree: (p: string, w: string, at: BrowseLocation) => http.get<Tree>(`${one(p, w)}/tree`, { ...at }),

@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'react';
 import type { Blob, BrowseLocation, Workspace } from '../../api/workspaces.ts';
 import { cx } from '../../components/cx.ts';
+import { Markdown } from '../../components/markdown.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { CodeLines } from './code-view.tsx';
 import { highlight, languageOf } from './highlight.ts';
-import { Markdown } from './markdown.tsx';
 import { useBlob } from './use-browse.ts';
 
 export function FileView({

@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { githubInstallUrl } from '../../api/github.ts';
 import { Badge } from '../../components/badge.tsx';
 import { Button, buttonClass } from '../../components/button.tsx';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Panel } from '../../components/page.tsx';
 import {
@@ -18,6 +20,7 @@ export function GitHubStatusPanel() {
   const status = useGitHubStatus();
   const unlink = useUnlinkGitHub();
   const linked = status.data?.linked === true;
+  const [confirming, setConfirming] = useState(false);
   return (
     <Panel
       id="github-link"
@@ -69,10 +72,24 @@ export function GitHubStatusPanel() {
             <a href={githubInstallUrl} className={buttonClass('secondary')}>
               Add an installation
             </a>
-            <Button variant="danger" busy={unlink.isPending} onClick={() => unlink.mutate()}>
+            <Button variant="danger" onClick={() => setConfirming(true)}>
               Disconnect
             </Button>
           </div>
+          <ConfirmDialog
+            open={confirming}
+            title={`Disconnect @${status.data.login}?`}
+            confirmLabel="Disconnect GitHub"
+            busy={unlink.isPending}
+            onClose={() => setConfirming(false)}
+            onConfirm={() => unlink.mutate(undefined, { onSettled: () => setConfirming(false) })}
+          >
+            <p>
+              RFE Workbench forgets your link to @{status.data.login}: you can no longer start sessions, run
+              Specify or create workspaces until you connect again.
+            </p>
+            <p>The App stays installed on GitHub and your forks and pull requests stay as they are.</p>
+          </ConfirmDialog>
         </div>
       )}
     </Panel>

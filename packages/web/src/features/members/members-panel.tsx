@@ -3,6 +3,7 @@ import { type Member, memberKey } from '../../api/members.ts';
 import type { Role } from '../../api/projects.ts';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Panel } from '../../components/page.tsx';
 import { EmptyState, ErrorState, errorMessage, Loading } from '../../components/states.tsx';
@@ -19,6 +20,7 @@ export function MembersPanel({ project }: { project: string }) {
   const remove = useRemoveMember(project);
   const me = useMe();
   const [outcome, setOutcome] = useState<{ tone: 'success' | 'error'; text: string }>();
+  const [removing, setRemoving] = useState<Member>();
 
   const changeRole = (m: Member, role: Role) =>
     put.mutate(
@@ -32,6 +34,7 @@ export function MembersPanel({ project }: { project: string }) {
     remove.mutate(memberKey(m), {
       onSuccess: () => setOutcome({ tone: 'success', text: `Removed ${m.kind} ${m.subject}.` }),
       onError: (err) => setOutcome({ tone: 'error', text: errorMessage(err) }),
+      onSettled: () => setRemoving(undefined),
     });
 
   return (
@@ -108,7 +111,7 @@ export function MembersPanel({ project }: { project: string }) {
                         <Button
                           size="sm"
                           variant="ghost"
-                          onClick={() => removeMember(m)}
+                          onClick={() => setRemoving(m)}
                           disabled={remove.isPending}
                           aria-label={`Remove ${m.kind} ${m.subject}`}
                         >
@@ -122,6 +125,21 @@ export function MembersPanel({ project }: { project: string }) {
             </table>
           </div>
         )}
+        <ConfirmDialog
+          open={removing !== undefined}
+          title={`Remove ${removing?.subject ?? ''} from ${project}?`}
+          confirmLabel="Remove member"
+          busy={remove.isPending}
+          onClose={() => setRemoving(undefined)}
+          onConfirm={() => removing && removeMember(removing)}
+        >
+          <p>
+            {removing?.kind === 'group' ? 'Members of the group' : removing?.subject} lose the{' '}
+            {removing?.role} role here at once: the project, its workspaces and sessions are no longer theirs
+            to see or change (unless another membership grants them).
+          </p>
+          <p>Sessions they already started keep running; nothing they made is deleted.</p>
+        </ConfirmDialog>
         <AddMemberForm
           project={project}
           permission={can}

@@ -39,7 +39,7 @@ export function SessionList({ project, filter }: { project: string; filter?: Ses
           <div className="flex flex-wrap items-start justify-between gap-2">
             <div className="min-w-0">
               <Link to={paths.session(project, s.id)} className="font-medium text-indigo-700 hover:underline">
-                {s.kind === 'specify' ? 'Specify' : 'Session'} {shortId(s.id)}
+                {s.title || `${s.kind === 'specify' ? 'Specify' : 'Session'} ${shortId(s.id)}`}
               </Link>
               <p className="line-clamp-2 text-sm whitespace-pre-line text-slate-700">{s.prompt}</p>
             </div>
@@ -53,10 +53,14 @@ export function SessionList({ project, filter }: { project: string; filter?: Ses
             </div>
           </div>
           <p className="mt-1 text-xs text-slate-600">
-            {s.user} · {s.adapter} · {s.workspace} · <span className="font-mono">{s.output.branch}</span> ·
-            started <Time iso={s.startedAt ?? s.createdAt} />
+            {s.kind === 'specify' ? 'Specify' : 'Session'} {shortId(s.id)} · {s.user} · {s.adapter} ·{' '}
+            {s.workspace} ·{' '}
+            <span className="font-mono break-all">
+              {s.directPush ? `direct push to ${s.input.branch}` : s.output.branch}
+            </span>{' '}
+            · started <Time iso={s.startedAt ?? s.createdAt} />
           </p>
-          {s.error && <p className="mt-2 text-sm text-red-700">{s.error}</p>}
+          {s.status === 'failed' && s.error && <p className="mt-2 text-sm text-red-700">{s.error}</p>}
           <div className="mt-3">
             <PRGroup prs={s.pullRequests} />
           </div>

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { ADAPTERS, type Adapter } from '../../api/sessions.ts';
+import type { Adapter } from '../../api/sessions.ts';
 import type { Workspace } from '../../api/workspaces.ts';
 import { Button } from '../../components/button.tsx';
 import { Dialog } from '../../components/dialog.tsx';
@@ -11,6 +11,7 @@ import { paths } from '../../router/routes.ts';
 import { ForkSelector } from '../github/fork-selector.tsx';
 import { useGitHubStatus } from '../github/use-github.ts';
 import { formErrors } from '../projects/form-errors.ts';
+import { adapterGuides, adapterOrder } from './adapters.ts';
 import { useStartSession } from './use-sessions.ts';
 
 export function StartSessionDialog({
@@ -29,15 +30,22 @@ export function StartSessionDialog({
   const [fork, setFork] = useState<string>();
   const [inputBranch, setInputBranch] = useState('');
   const [outputBranch, setOutputBranch] = useState('');
-  const [adapter, setAdapter] = useState<Adapter>(ADAPTERS[0]);
+  const [adapter, setAdapter] = useState<Adapter>(adapterOrder[0]!);
   const [prompt, setPrompt] = useState('');
+  const [title, setTitle] = useState('');
+  const [missing, setMissing] = useState<Record<string, string>>({});
   const [directPush, setDirectPush] = useState(false);
   const start = useStartSession(project, workspace.slug);
   const errors = formErrors(start.error);
   const notLinked = github.data && !github.data.linked;
+  const guide = adapterGuides[adapter];
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const found: Record<string, string> = {};
+    if (!prompt.trim()) found.prompt = 'Prompt is required.';
+    setMissing(found);
+    if (Object.keys(found).length) return;
     start.mutate(
       {
         ...(fork ? { fork } : { createFork: true }),
@@ -45,6 +53,7 @@ export function StartSessionDialog({
         outputBranch: outputBranch.trim() || undefined,
         adapter,
         prompt: prompt.trim(),
+        title: title.trim() || undefined,
         directPush: directPush || undefined,
       },
       {
@@ -64,76 +73,111 @@ export function StartSessionDialog({
       description={`An agent works on ${upstream} and opens one pull request per changed repository.`}
       wide
     >
-      <form onSubmit={submit} noValidate className="space-y-4">
-        {notLinked && (
-          <Notice tone="warning" title="GitHub is not connected">
-            Sessions push to your forks as you.{' '}
+      {notLinked ? (
+        <div className="space-y-4">
+          <Notice tone="warning" title="Connect GitHub first">
+            Sessions read the upstream and push to your forks as you, so they need your GitHub account.{' '}
             <Link to={paths.github()} className="font-medium underline">
               Connect GitHub
-            </Link>{' '}
-            first.
+            </Link>
+            , then come back here.
           </Notice>
-        )}
-        {errors.form && <Notice tone="error">{errors.form}</Notice>}
-        <ForkSelector upstream={upstream} value={fork} onChange={setFork} />
-        {!fork && (
-          <p className="text-xs text-slate-600">
-            No fork chosen: one is created for you when the session pushes.
-          </p>
-        )}
-        <div className="grid gap-4 sm:grid-cols-2">
-          <TextField
-            label="Input branch"
-            optional
-            placeholder={workspace.canonicalBranch}
-            value={inputBranch}
-            onChange={(e) => setInputBranch(e.target.value)}
-            error={errors.fields.inputBranch}
+          <div className="flex justify-end border-t border-slate-200 pt-4">
+            <Button variant="ghost" onClick={onClose}>
+              Close
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <form onSubmit={submit} noValidate className="space-y-4">
+          {errors.form && <Notice tone="error">{errors.form}</Notice>}
+          <ForkSelector upstream={upstream} value={fork} onChange={setFork} />
+          {!fork && (
+            <p className="text-xs text-slate-600">
+              No fork chosen: one is created for you when the session pushes.
+            </p>
+          )}
+          <div className="grid gap-4 sm:grid-cols-2">
+            <TextField
+              label="Input branch"
+              optional
+              placeholder={workspace.canonicalBranch}
+              value={inputBranch}
+              onChange={(e) => setInputBranch(e.target.value)}
+              error={errors.fields.inputBranch}
+            />
+            <TextField
+              label="Output branch"
+              optional
+              placeholder={`${workspace.canonicalBranch}/session-…`}
+              value={outputBranch}
+              onChange={(e) => setOutputBranch(e.target.value)}
+              error={errors.fields.outputBranch}
+            />
+          </div>
+          <SelectField
+            label="Adapter"
+            value={adapter}
+            onChange={(e) => setAdapter(e.target.value as Adapter)}
+            error={errors.fields.adapter}
+            hint={guide.description}
+          >
+            {adapterOrder.map((a) => (
+              <option key={a} value={a}>
+                {adapterGuides[a].label}
+              </option>
+            ))}
+          </SelectField>
+          <div className="space-y-1 rounded-md bg-slate-50 p-3 ring-1 ring-slate-200">
+            <div className="flex flex-wrap items-center justify-between gap-2">
+              <span className="text-xs font-medium text-slate-700">Example prompt for {adapter}</span>
+              <Button size="sm" onClick={() => setPrompt(guide.example)}>
+                Use this example
+              </Button>
+            </div>
+            <pre className="font-mono text-xs break-words whitespace-pre-wrap text-slate-800">
+              {guide.example}
+            </pre>
+          </div>
+          <TextArea
+            label="Prompt"
+            value={prompt}
+            onChange={(e) => setPrompt(e.target.value)}
+            error={missing.prompt ?? errors.fields.prompt}
+            placeholder={guide.placeholder}
+            required
           />
           <TextField
-            label="Output branch"
+            label="Title"
             optional
-            placeholder={`${workspace.canonicalBranch}/session-…`}
-            value={outputBranch}
-            onChange={(e) => setOutputBranch(e.target.value)}
-            error={errors.fields.outputBranch}
+            hint="Names the session in lists and its pull requests; the prompt's first line when left empty."
+            placeholder={
+              prompt
+                .split('\n')
+                .find((l) => l.trim())
+                ?.trim() ?? ''
+            }
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            error={errors.fields.title}
+            maxLength={200}
           />
-        </div>
-        <SelectField
-          label="Adapter"
-          value={adapter}
-          onChange={(e) => setAdapter(e.target.value as Adapter)}
-          error={errors.fields.adapter}
-        >
-          {ADAPTERS.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </SelectField>
-        <TextArea
-          label="Prompt"
-          value={prompt}
-          onChange={(e) => setPrompt(e.target.value)}
-          error={errors.fields.prompt}
-          placeholder="What should the agent do?"
-          required
-        />
-        <Checkbox
-          label="Push directly instead of opening pull requests"
-          hint="Only works for repositories you can write to upstream; pull requests are the default."
-          checked={directPush}
-          onChange={(e) => setDirectPush(e.target.checked)}
-        />
-        <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">
-          <Button variant="ghost" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={start.isPending} disabled={!prompt.trim()}>
-            Start session
-          </Button>
-        </div>
-      </form>
+          <Checkbox
+            label="Push directly instead of opening pull requests"
+            hint="Only works for repositories you can write to upstream; pull requests are the default."
+            checked={directPush}
+            onChange={(e) => setDirectPush(e.target.checked)}
+          />
+          <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">
+            <Button variant="ghost" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" variant="primary" busy={start.isPending}>
+              Start session
+            </Button>
+          </div>
+        </form>
+      )}
     </Dialog>
   );
 }

@@ -3,13 +3,15 @@ import { useEffect } from 'react';
 import { Notice } from '../../components/notice.tsx';
 import { setSearchParams } from '../../router/history.ts';
 import { useLocation } from '../../router/use-location.ts';
-import { githubStatusKey } from '../github/use-github.ts';
+import { githubStatusKey, useGitHubStatus } from '../github/use-github.ts';
 
 /** The GitHub install flow ends on `/?github=linked` (or `?github=error&message=…`); say how it went. */
 export function GitHubLinkedBanner() {
   const { search } = useLocation();
   const outcome = search.get('github');
   const client = useQueryClient();
+  const status = useGitHubStatus();
+  const login = status.data?.linked ? status.data.login : undefined;
 
   useEffect(() => {
     if (outcome) void client.invalidateQueries({ queryKey: githubStatusKey });
@@ -19,8 +21,15 @@ export function GitHubLinkedBanner() {
   const dismiss = () => setSearchParams({ github: undefined, message: undefined }, { replace: true });
   if (outcome === 'linked') {
     return (
-      <Notice tone="success" title="GitHub account linked" onDismiss={dismiss} className="mb-6">
-        Sessions can now push to your forks and open pull requests as you.
+      <Notice
+        tone="success"
+        title={login ? `GitHub account @${login} linked` : 'GitHub account linked'}
+        onDismiss={dismiss}
+        className="mb-6"
+      >
+        {login
+          ? `Sessions now push to @${login}'s forks and open pull requests as @${login}. Not you? Disconnect it on the GitHub page and sign in to GitHub as yourself.`
+          : 'Sessions can now push to your forks and open pull requests as you.'}
       </Notice>
     );
   }

@@ -7,16 +7,20 @@ import type { CommandRow } from './rows.ts';
 export function CommandRowView({
   row,
   expanded,
+  finished = false,
   onToggle,
 }: {
   row: CommandRow;
+  /** The session has ended: a command without an end was stopped with it. */
+  finished?: boolean;
   expanded: boolean | undefined;
   onToggle: (value: boolean) => void;
 }) {
   const first = row.start ?? row.output[0] ?? row.end!;
   const cmd = row.start?.payload.cmd ?? row.end?.payload.cmd ?? '(output of an earlier command)';
   const exit = row.end?.payload.exitCode;
-  const failed = exit !== undefined && exit !== 0;
+  const stopped = Boolean(row.cancelled) || (finished && row.end === undefined);
+  const failed = !stopped && exit !== undefined && exit !== 0;
   const open = expanded ?? (row.end === undefined || failed);
   const output = row.output.map((o) => o.payload.chunk).join('');
   const stderr = row.output.some((o) => o.payload.stream === 'stderr');
@@ -29,7 +33,9 @@ export function CommandRowView({
         {row.start?.payload.cwd && (
           <span className="font-mono text-xs text-slate-500">in {row.start.payload.cwd}</span>
         )}
-        {row.end ? (
+        {stopped ? (
+          <Badge tone="amber">stopped by cancel</Badge>
+        ) : row.end ? (
           <Badge tone={failed ? 'red' : 'green'}>
             exit {exit} · {formatDuration(row.end.payload.durationMs)}
           </Badge>

@@ -1,5 +1,6 @@
 import type { PersistedEnvelope } from '@rfe/protocol';
 import { Badge } from '../../components/badge.tsx';
+import { Markdown } from '../../components/markdown.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { DiffView } from './diff-view.tsx';
 import { RowFrame, Toggle } from './row-frame.tsx';
@@ -10,9 +11,12 @@ const changeTone = { create: 'green', update: 'blue', delete: 'red', rename: 'pu
 export function MessageRowView({
   message: m,
   expanded,
+  afterCancel = false,
   onToggle,
 }: {
   message: PersistedEnvelope;
+  /** An error that arrives after a cancel request is how the stop looks, shown as such. */
+  afterCancel?: boolean;
   expanded: boolean;
   onToggle: (value: boolean) => void;
 }) {
@@ -159,6 +163,14 @@ export function MessageRowView({
         </RowFrame>
       );
     case 'error':
+      if (afterCancel) {
+        return (
+          <RowFrame {...frame} icon="■" tone="warn">
+            <span className="font-medium text-amber-900">Stopped after the cancel request</span>{' '}
+            <span className="text-slate-600">({m.payload.message})</span>
+          </RowFrame>
+        );
+      }
       return (
         <RowFrame {...frame} icon="!" tone="error">
           <span className="font-medium text-red-800">{m.payload.code}</span>{' '}
@@ -176,7 +188,7 @@ export function MessageRowView({
 
 const SHORT_LINES = 8;
 
-/** Text cut to its first lines until expanded (a result can list hundreds of commands). */
+/** Markdown cut to its first lines until expanded (a result can list hundreds of commands). */
 function LongText({
   text,
   expanded,
@@ -190,9 +202,10 @@ function LongText({
   const long = lines.length > SHORT_LINES;
   return (
     <>
-      <p className="whitespace-pre-wrap">
-        {long && !expanded ? `${lines.slice(0, SHORT_LINES).join('\n')}\n…` : text}
-      </p>
+      <Markdown
+        className="text-emerald-950"
+        text={long && !expanded ? `${lines.slice(0, SHORT_LINES).join('\n')}\n\n…` : text}
+      />
       {long && (
         <button
           type="button"

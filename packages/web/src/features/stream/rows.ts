@@ -1,12 +1,20 @@
 import type { PersistedEnvelope, PersistedEnvelopeOf } from '@rfe/protocol';
 
-export type MessageRow = { kind: 'message'; key: string; message: PersistedEnvelope };
+export type MessageRow = {
+  kind: 'message';
+  key: string;
+  message: PersistedEnvelope;
+  /** After someone asked to cancel: an error then is the stop itself, not a failure. */
+  afterCancel?: boolean;
+};
 export type CommandRow = {
   kind: 'command';
   key: string;
   start?: PersistedEnvelopeOf<'command_start'>;
   output: PersistedEnvelopeOf<'command_output'>[];
   end?: PersistedEnvelopeOf<'command_end'>;
+  /** Ended (killed) after a cancel request, so its exit code is the signal, not the command's verdict. */
+  cancelled?: boolean;
 };
 export type Row = MessageRow | CommandRow;
 
@@ -25,6 +33,7 @@ export function deriveRows(messages: readonly PersistedEnvelope[]): DerivedStrea
   const rows: Row[] = [];
   let open: CommandRow | undefined;
   let status: PersistedEnvelopeOf<'status'> | undefined;
+  let cancelRequested = false;
   for (const m of messages) {
     switch (m.type) {
       case 'heartbeat':
@@ -47,13 +56,30 @@ export function deriveRows(messages: readonly PersistedEnvelope[]): DerivedStrea
       case 'command_end':
         if (open && (!open.start || open.start.payload.cmd === m.payload.cmd)) {
           open.end = m;
+          if (cancelRequested) open.cancelled = true;
         } else {
-          rows.push({ kind: 'command', key: `s${m.seq}`, output: [], end: m });
+          rows.push({
+            kind: 'command',
+            key: `s${m.seq}`,
+            output: [],
+            end: m,
+            cancelled: cancelRequested || undefined,
+          });
         }
         open = undefined;
         break;
-      default:
+      case 'cancel':
+        cancelRequested = true;
+        if (open) open.cancelled = true;
         rows.push({ kind: 'message', key: `s${m.seq}`, message: m });
+        break;
+      default:
+        rows.push({
+          kind: 'message',
+          key: `s${m.seq}`,
+          message: m,
+          ...(cancelRequested && m.type === 'error' ? { afterCancel: true } : {}),
+        });
     }
   }
   return { rows, status };

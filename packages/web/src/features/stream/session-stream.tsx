@@ -12,10 +12,13 @@ import { VirtualList } from './virtual-list.tsx';
 export function SessionStream({
   project,
   session,
+  finished = false,
   onMilestone,
 }: {
   project: string;
   session: string;
+  /** The session has ended: no live indicator, no progress bar, the log is history. */
+  finished?: boolean;
   onMilestone?: () => void;
 }) {
   const stream = useSessionStream(project, session, onMilestone);
@@ -35,15 +38,21 @@ export function SessionStream({
   const renderRow = useCallback(
     (row: Row) =>
       row.kind === 'command' ? (
-        <CommandRowView row={row} expanded={expanded.get(row.key)} onToggle={(v) => toggle(row.key, v)} />
+        <CommandRowView
+          row={row}
+          finished={finished}
+          expanded={expanded.get(row.key)}
+          onToggle={(v) => toggle(row.key, v)}
+        />
       ) : (
         <MessageRowView
           message={row.message}
+          afterCancel={row.afterCancel}
           expanded={expanded.get(row.key) ?? false}
           onToggle={(v) => toggle(row.key, v)}
         />
       ),
-    [expanded, toggle],
+    [expanded, toggle, finished],
   );
 
   return (
@@ -55,8 +64,12 @@ export function SessionStream({
         <h2 id="stream-title" className="text-sm font-semibold text-slate-900">
           Messages
         </h2>
-        <ConnectionIndicator status={stream.status} detail={stream.detail} />
-        {status && (
+        {finished ? (
+          <span className="text-xs font-medium text-slate-700">Finished · full history</span>
+        ) : (
+          <ConnectionIndicator status={stream.status} detail={stream.detail} />
+        )}
+        {status && !finished && (
           <span className="flex items-center gap-2 text-xs text-slate-600">
             {status.payload.phase}
             <progress

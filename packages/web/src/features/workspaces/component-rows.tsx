@@ -3,6 +3,7 @@ import type { ComponentInput } from '../../api/workspaces.ts';
 /** A component row being edited; `uid` keeps rows apart while their fields change. */
 export type ComponentDraft = ComponentInput & { uid: number };
 let nextUid = 1;
+export const newComponentUid = () => nextUid++;
 
 import { Button } from '../../components/button.tsx';
 import { Checkbox, TextField } from '../../components/field.tsx';
@@ -12,10 +13,13 @@ export function ComponentRows({
   components,
   onChange,
   errors,
+  host,
 }: {
   components: ComponentDraft[];
   onChange: (components: ComponentDraft[]) => void;
   errors: Record<string, string>;
+  /** host[:port] of the configured Git host, for the placeholder. */
+  host?: string;
 }) {
   const update = (i: number, patch: Partial<ComponentInput>) =>
     onChange(components.map((c, j) => (j === i ? { ...c, ...patch } : c)));
@@ -36,8 +40,8 @@ export function ComponentRows({
             error={errors[`components.${i}.name`]}
           />
           <TextField
-            label="Repository URL"
-            placeholder="https://github.com/acme/api.git"
+            label="Repository"
+            placeholder={host ? `acme/api or ${host}/acme/api` : 'acme/api'}
             value={c.url}
             onChange={(e) => update(i, { url: e.target.value })}
             error={errors[`components.${i}.url`]}
