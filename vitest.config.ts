@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'packages/*/src/**/*.test.ts',
+      'packages/web/src/**/*.test.tsx',
       'packages/*/test/**/*.test.ts',
       'e2e/**/*.test.ts',
       'scripts/**/*.test.ts',
