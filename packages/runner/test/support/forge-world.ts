@@ -88,6 +88,7 @@ export class ForgeWorld {
 
   async close(): Promise<void> {
     await this.forge.close();
-    await rm(this.tmp, { recursive: true, force: true });
+    // maxRetries: a Claude CLI that was just aborted may still be writing its transcript under the work dir.
+    await rm(this.tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }

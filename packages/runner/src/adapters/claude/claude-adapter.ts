@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { type Options, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { RunError } from '../../errors.ts';
 import type { Adapter, AdapterContext, AdapterOutcome } from '../adapter.ts';
+import { AgentQuestions } from './agent-questions.ts';
+import { ConversationState } from './conversation-state.ts';
 import { PromptQueue } from './prompt-queue.ts';
 import { SdkEventMapper } from './sdk-events.ts';
 
@@ -21,8 +23,10 @@ const ALLOWED_TOOLS = [
 /**
  * The Claude Agent SDK in the umbrella work tree: the session prompt is the first user turn, each
  * `prompt` input a follow-up turn; tool calls become `tool_event`s and the files they change
- * `file_change`s. The model endpoint comes from ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY in the
- * environment. Cancel aborts the SDK's process.
+ * `file_change`s. The agent's questions (AskUserQuestion) and requests for tools outside the allowed set
+ * go to the session's owner, whose next prompts answer them. The conversation is persisted in the state
+ * directory, so a restarted runner resumes it instead of starting over. The model endpoint comes from
+ * ANTHROPIC_BASE_URL (the session's gateway) and the session's model key. Cancel aborts the SDK.
  */
 export class ClaudeAdapter implements Adapter {
   readonly name = 'claude';
@@ -30,6 +34,9 @@ export class ClaudeAdapter implements Adapter {
   #prompt = '';
   readonly #prompts = new PromptQueue();
   readonly #abort = new AbortController();
+  #questions!: AgentQuestions;
+  #conversation!: ConversationState;
+  #resume: string | undefined;
   #cancelled: string | undefined;
 
   /** `prompt` overrides the context's prompt (the specify adapter asks for something more precise). */
@@ -41,8 +48,17 @@ export class ClaudeAdapter implements Adapter {
     if (!this.#prompt.trim()) {
       throw new RunError('adapter_failed', 'RFE_PROMPT is empty: the claude adapter needs a prompt');
     }
-    // Queued now, so follow-ups that arrive before run() come after it.
-    this.#prompts.push(this.#prompt);
+    this.#questions = new AgentQuestions(context.report);
+    this.#conversation = new ConversationState(context.stateDir);
+    this.#resume = await this.#conversation.read();
+    // Queued now, so follow-ups that arrive before run() come after it. A resumed conversation already
+    // holds the prompt: it is told to carry on instead.
+    this.#prompts.push(
+      this.#resume
+        ? 'The runner was restarted and this conversation resumed. Carry on with the task where you left off; check the files for what is already done.'
+        : this.#prompt,
+    );
+    if (this.#resume) context.report.log('Resuming the agent conversation after a runner restart.', 'warn');
   }
 
   async run(): Promise<AdapterOutcome> {
@@ -52,6 +68,9 @@ export class ClaudeAdapter implements Adapter {
     let last: SDKResultMessage | undefined;
     try {
       for await (const message of session) {
+        if (message.type === 'system' && message.subtype === 'init' && message.session_id !== this.#resume) {
+          await this.#conversation.write(message.session_id);
+        }
         const { toolEnded } = mapper.handle(message);
         if (toolEnded) await this.#context.reportFileChanges();
         if (message.type !== 'result') continue;
@@ -79,6 +98,7 @@ export class ClaudeAdapter implements Adapter {
   }
 
   input(text: string): void {
+    if (this.#questions.answer(text)) return;
     if (!this.#prompts.push(text)) {
       this.#context.report.log('The agent has finished; the prompt was not delivered.', 'warn');
     }
@@ -102,11 +122,14 @@ export class ClaudeAdapter implements Adapter {
       abortController: this.#abort,
       permissionMode: 'acceptEdits',
       allowedTools: ALLOWED_TOOLS,
-      // Nobody can answer a permission prompt in a runner: anything not allowed is refused at once.
-      permissionPrompts: 'none',
+      // Anything else (AskUserQuestion included) is asked of the session's owner.
+      permissionPrompts: 'host',
+      canUseTool: (tool, input, { signal }) => this.#questions.decide(tool, input, signal),
       // The umbrella's .claude/ settings and CLAUDE.md apply; the runner's user settings do not.
       settingSources: ['project'],
-      persistSession: false,
+      // Kept under CLAUDE_CONFIG_DIR in the state directory, so a restarted runner can resume it.
+      persistSession: true,
+      ...(this.#resume ? { resume: this.#resume } : {}),
       ...(settings.claude.model ? { model: settings.claude.model } : {}),
       ...(settings.claude.maxTurns ? { maxTurns: settings.claude.maxTurns } : {}),
       env: {
