@@ -40,6 +40,9 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 export function openDatabase(opts: { databaseUrl?: string; sqliteFile?: string }): DatabaseHandle {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection the server cuts (restart, failover, dropped database) is discarded by the pool; the
+    // next query reconnects or fails with the reason (readyz names it). Unhandled, it would kill the process.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

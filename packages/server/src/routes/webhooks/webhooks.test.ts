@@ -91,7 +91,7 @@ describe.each(DATABASES)('GitHub webhook deliveries (%s)', (database) => {
     expect(await prStatus()).toBe('open');
   });
 
-  it('refuses a signed delivery without event or delivery id (400), or whose body is not JSON (400 malformed_json)', async () => {
+  it('refuses a delivery without a body (400), a signed one without event or delivery id (400) or not JSON (400 malformed_json)', async () => {
     const body = '{"zen":"ok"}';
     const sig = `sha256=${createHmac('sha256', t.forge.app.webhookSecret).update(body).digest('hex')}`;
     const noEvent = await t.app.inject({
@@ -102,6 +102,9 @@ describe.each(DATABASES)('GitHub webhook deliveries (%s)', (database) => {
     });
     expect(noEvent.statusCode).toBe(400);
     expect(noEvent.json().error.message).toMatch(/X-GitHub-Event/);
+    const noBody = await t.app.inject({ method: 'POST', url: '/api/webhooks/github' });
+    expect(noBody.statusCode, noBody.body).toBe(400);
+    expect(noBody.json().error.message).toMatch(/Content-Type: application\/json/);
     const notJson = await deliver('push', '{not json');
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json().error.code).toBe('malformed_json');

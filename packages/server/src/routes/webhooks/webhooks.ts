@@ -29,8 +29,13 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
         },
       },
       async (request, reply) => {
-        const raw = request.body as Buffer;
         const github = requireGithub(ctx);
+        const raw = request.body;
+        if (!Buffer.isBuffer(raw)) {
+          throw new BadRequestError(
+            'A webhook delivery is a JSON body: send it with Content-Type: application/json.',
+          );
+        }
         const signature = String(request.headers['x-hub-signature-256'] ?? '');
         const expected = `sha256=${createHmac('sha256', github.app.webhookSecret).update(raw).digest('hex')}`;
         if (!signature || !safeEqual(signature, expected)) {
