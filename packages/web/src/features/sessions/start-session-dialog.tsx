@@ -10,6 +10,7 @@ import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
 import { ForkSelector } from '../github/fork-selector.tsx';
 import { useGitHubStatus } from '../github/use-github.ts';
+import { ModelRequirement, usePreferClaudeWithModel } from '../model/model-requirement.tsx';
 import { formErrors } from '../projects/form-errors.ts';
 import { adapterGuides, adapterOrder } from './adapters.ts';
 import { useStartSession } from './use-sessions.ts';
@@ -31,6 +32,7 @@ export function StartSessionDialog({
   const [inputBranch, setInputBranch] = useState('');
   const [outputBranch, setOutputBranch] = useState('');
   const [adapter, setAdapter] = useState<Adapter>(adapterOrder[0]!);
+  const preference = usePreferClaudeWithModel(project, setAdapter);
   const [prompt, setPrompt] = useState('');
   const [title, setTitle] = useState('');
   const [missing, setMissing] = useState<Record<string, string>>({});
@@ -118,7 +120,10 @@ export function StartSessionDialog({
           <SelectField
             label="Adapter"
             value={adapter}
-            onChange={(e) => setAdapter(e.target.value as Adapter)}
+            onChange={(e) => {
+              preference.chosen();
+              setAdapter(e.target.value as Adapter);
+            }}
             error={errors.fields.adapter}
             hint={guide.description}
           >
@@ -128,6 +133,7 @@ export function StartSessionDialog({
               </option>
             ))}
           </SelectField>
+          {adapter === 'claude' && <ModelRequirement project={project} />}
           <div className="space-y-1 rounded-md bg-slate-50 p-3 ring-1 ring-slate-200">
             <div className="flex flex-wrap items-center justify-between gap-2">
               <span className="text-xs font-medium text-slate-700">Example prompt for {adapter}</span>

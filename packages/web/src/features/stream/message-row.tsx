@@ -2,6 +2,7 @@ import type { PersistedEnvelope } from '@rfe/protocol';
 import { Badge } from '../../components/badge.tsx';
 import { Markdown } from '../../components/markdown.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import { AgentQuestion } from '../model/agent-question.tsx';
 import { DiffView } from './diff-view.tsx';
 import { RowFrame, Toggle } from './row-frame.tsx';
 
@@ -101,6 +102,13 @@ export function MessageRowView({
         </RowFrame>
       );
     case 'tool_event': {
+      if (m.payload.name === 'question' && m.payload.action === 'start') {
+        return (
+          <RowFrame {...frame} icon="?">
+            <AgentQuestion message={m} />
+          </RowFrame>
+        );
+      }
       const detail = m.payload.action === 'start' ? m.payload.args : m.payload.result;
       return (
         <RowFrame {...frame} icon="⚙">
