@@ -160,6 +160,12 @@ export const ROUTES: Record<string, RouteRow> = {
     allowed: missing,
     spec: WORKSPACE,
   },
+  'GET /api/projects/:p/gitmodules': {
+    access: 'workspace.manage',
+    min: 'admin',
+    allowed: noBody,
+    spec: 'components offered when creating a workspace: SPEC §3 (an admin creates a workspace)',
+  },
   'GET /api/projects/:p/model': { access: 'project.view', min: 'view', allowed: ok, spec: MODEL },
   'PUT /api/projects/:p/model': { access: 'model.manage', min: 'admin', allowed: noBody, spec: MODEL },
   'GET /api/projects/:p/usage': { access: 'project.view', min: 'view', allowed: ok, spec: MODEL },
