@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { SettingsError } from './errors.ts';
 import { isObject } from './settings-parsers.ts';
 
@@ -81,4 +81,21 @@ function parseCredentials(value: unknown, path: string): CredentialsFile {
     ...(typeof modelKey === 'string' ? { modelKey } : {}),
     git: credentials,
   };
+}
+
+/**
+ * Removes the secret files the launcher wrote, once their content is in memory, so no adapter code can
+ * read them later. Returns the files that could not be removed (e.g. a read-only Kubernetes Secret
+ * volume, which the Job keeps out of the agent's reach instead).
+ */
+export function removeSecretFiles(paths: readonly string[]): string[] {
+  const left: string[] = [];
+  for (const path of paths) {
+    try {
+      unlinkSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') left.push(path);
+    }
+  }
+  return left;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { type GitCredential, readCredentialsFile } from './credentials-file.ts';
 import { SettingsError } from './errors.ts';
@@ -41,8 +41,12 @@ export interface RunnerSettings {
   shortId: string;
   workspaceSlug: string;
   backendUrl: string;
-  /** Read on every connection attempt, so a rotated token file is picked up. */
+  /** Read at start and kept in memory; a rotated token file, while it exists, is picked up. */
   runnerToken: () => string;
+  /** The backend endpoint that hands out git credentials per step (RFE_GIT_CREDENTIALS_URL). */
+  credentialsUrl?: string;
+  /** Files holding secrets; the shell removes them before any adapter code runs. */
+  secretFiles: readonly string[];
   input: { url: string; repo: string; branch: string };
   /** Push targets keyed by upstream `owner/name`. */
   output: { branch: string; targets: ReadonlyMap<string, PushTarget> };
@@ -88,6 +92,12 @@ export function loadSettings(env: Env = process.env): RunnerSettings {
     workspaceSlug,
     backendUrl: url(env, 'RFE_BACKEND_WS_URL', ['ws:', 'wss:', 'http:', 'https:']),
     runnerToken: runnerTokenSource(env, credentials.runnerToken),
+    ...(optionalString(env, 'RFE_GIT_CREDENTIALS_URL')
+      ? { credentialsUrl: url(env, 'RFE_GIT_CREDENTIALS_URL', ['http:', 'https:']) }
+      : {}),
+    secretFiles: [optionalString(env, 'RFE_RUNNER_TOKEN_FILE'), credentialsPath].filter(
+      (f): f is string => f !== undefined,
+    ),
     input: {
       url: inputUrl,
       repo: inputRepo,
@@ -159,8 +169,12 @@ function runnerTokenSource(env: Env, fromCredentials: string | undefined): () =>
       }
       throw new SettingsError('RFE_RUNNER_TOKEN_FILE', `${file} is empty`);
     };
-    read(); // fail at start, not on the first connection
-    return read;
+    let current = read(); // fail at start, not on the first connection
+    return () => {
+      // The shell removes the file before adapter code runs; until then a rotated token is picked up.
+      if (existsSync(file)) current = read();
+      return current;
+    };
   }
   if (fromCredentials) return () => fromCredentials;
   throw new SettingsError(

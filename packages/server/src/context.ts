@@ -17,6 +17,7 @@ import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { ProjectStores } from './operations/project-storage.ts';
 import { createRoleResolver } from './policies/create-role-resolver.ts';
 import type { RoleResolver } from './policies/role-resolver.ts';
+import { reissueRunnerSecrets } from './sessions/runner-secrets.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 import { createObjectStore, type ObjectStore } from './storage/index.ts';
 import { StatusSyncer } from './workspaces/status-syncer.ts';
@@ -103,7 +104,11 @@ export async function createContext(config: Config, opts: { logger?: Logger } = 
   const launcher =
     config.runnerLauncher === 'kubernetes'
       ? kubernetesLauncherFromConfig(config, logger)
-      : new ProcessLauncher({ runsDir: path.join(config.dataDir, 'runs'), logger });
+      : new ProcessLauncher({
+          runsDir: path.join(config.dataDir, 'runs'),
+          logger,
+          reissueSecrets: (sessionId) => reissueRunnerSecrets(ctx, sessionId),
+        });
   ctx.sessions = new SessionManager(ctx, launcher);
   if (config.syncIntervalSeconds > 0) ctx.statusSyncer.start(config.syncIntervalSeconds * 1000);
   const github = githubSettingsFromConfig(config);

@@ -68,6 +68,11 @@ export class Git {
     return result;
   }
 
+  /** The same runner with other credentials (one step's tokens); the others are not kept. */
+  withAuth(auth: GitAuth): Git {
+    return new Git({ ...this.settings, auth });
+  }
+
   /** Trimmed stdout of a command that must succeed. */
   async output(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<string> {
     return (await this.run(cwd, args, options)).stdout.trim();

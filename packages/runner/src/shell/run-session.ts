@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import type { Channel, ChannelOptions } from '@rfe/protocol';
 import type { Adapter, AdapterContext } from '../adapters/adapter.ts';
 import { createAdapter } from '../adapters/select-adapter.ts';
+import { removeSecretFiles } from '../credentials-file.ts';
 import { asRunError, RunError } from '../errors.ts';
 import { cloneWorkspace, type Workspace } from '../git/clone-workspace.ts';
+import { credentialsForStep } from '../git/credential-source.ts';
 import { detectChangedRepositories } from '../git/detect-changes.ts';
 import { FileChangeTracker } from '../git/file-changes.ts';
 import { Git } from '../git/git.ts';
 import { GitAuth } from '../git/git-auth.ts';
 import { publishChanges } from '../git/publish-changes.ts';
+import { upstreamsTouchingWorkflows } from '../git/touches-workflows.ts';
 import { FileOutbox } from '../outbox/file-outbox.ts';
 import { killAllGroups } from '../process/process-groups.ts';
 import { Redactor } from '../redactor.ts';
@@ -44,6 +47,9 @@ export async function runSession(settings: RunnerSettings, deps: SessionDependen
   const redactor = redactorFor(settings);
   const log = deps.log ?? createRunnerLog(redactor);
   const control = deps.control ?? new RunControl();
+  // Secrets are in memory now; the files go before any adapter code could read them.
+  for (const file of removeSecretFiles(settings.secretFiles))
+    log.warn(`could not remove the secret file ${file}; the launcher must keep it from the agent`);
   await mkdir(settings.workDir, { recursive: true });
   const outbox = await FileOutbox.open(join(settings.workDir, 'outbox'));
   if (outbox.skippedLines > 0) log.warn(`outbox: skipped ${outbox.skippedLines} damaged journal line(s)`);
@@ -110,17 +116,19 @@ async function execute(settings: RunnerSettings, run: Run): Promise<number> {
       repo: settings.input.repo,
       branch: settings.input.branch,
     });
+    // The adapter's git has no credentials; the clone and the push get theirs just for that step.
     const git = new Git({
-      auth: new GitAuth(settings.gitCredentials),
+      auth: new GitAuth([]),
       redactor: run.redactor,
       author: settings.author,
       signal: control.signal,
       allowFileProtocol: settings.input.url.startsWith('file:'),
     });
     const root = join(settings.workDir, 'workspace');
+    const cloneAuth = new GitAuth(await control.guard(credentialsForStep(settings, run.redactor, 'clone')));
     const workspace = await control.guard(
       cloneWorkspace(
-        git,
+        git.withAuth(cloneAuth),
         root,
         {
           url: settings.input.url,
@@ -142,10 +150,21 @@ async function execute(settings: RunnerSettings, run: Run): Promise<number> {
     const outcome = await control.guard(current.run());
 
     reporter.status('finalizing', 80);
+    // No adapter code may be running while push credentials exist: stop it and its process groups first.
+    await shutdownAdapter(adapter, log);
+    adapter = undefined;
+    killAllGroups();
     const changes = await control.guard(detectChangedRepositories(git, workspace));
+    const pushing = [...(changes.umbrella ? [workspace.repo] : []), ...changes.submodules.map((s) => s.repo)];
+    const workflows = await control.guard(upstreamsTouchingWorkflows(git, workspace, changes));
+    const pushAuth = new GitAuth(
+      pushing.length
+        ? await control.guard(credentialsForStep(settings, run.redactor, 'push', { pushing, workflows }))
+        : [],
+    );
     const published = await control.guard(
       publishChanges(
-        git,
+        git.withAuth(pushAuth),
         {
           workspace,
           changes,

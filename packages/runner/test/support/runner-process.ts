@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +16,14 @@ export interface RunnerProcess {
 }
 
 /** Starts the runner the way a launcher does: `node --import tsx packages/runner/src/main.ts` with env. */
+/** The secret files of each session, written again for every start as a launcher does (the runner removes them). */
+const secretFiles = new Map<string, string>();
+
 export function startRunner(env: Record<string, string>): RunnerProcess {
   const started = Date.now();
+  const file = env.RFE_GIT_CREDENTIALS_FILE;
+  const content = file ? secretFiles.get(file) : undefined;
+  if (file && content !== undefined) writeFileSync(file, content, { mode: 0o600 });
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -65,7 +72,7 @@ export async function sessionEnv(options: SessionEnvOptions): Promise<Record<str
     runnerToken: options.runnerToken,
     git: Object.entries(options.git).map(([url, [username, token]]) => ({ url, username, token })),
   };
-  await writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+  secretFiles.set(credentialsFile, JSON.stringify(credentials));
   const author = options.author ?? { name: 'Alice Admin', email: 'alice@example.com' };
   return {
     RFE_SESSION_ID: options.sessionId,

@@ -13,6 +13,7 @@ import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
 import * as sessionDetails from './migrations/0004-session-details.ts';
 import * as durableSessions from './migrations/0005-durable-sessions.ts';
+import * as sessionCredentials from './migrations/0006-session-credentials.ts';
 import * as modelGateway from './migrations/0007-model-gateway.ts';
 import * as sessionTitle from './migrations/0009-session-title.ts';
 import type { Database } from './schema.ts';
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0004-session-details': sessionDetails,
   '0005-durable-sessions': durableSessions,
+  '0006-session-credentials': sessionCredentials,
   '0007-model-gateway': modelGateway,
   '0009-session-title': sessionTitle,
 };

@@ -195,6 +195,27 @@ export interface ModelRequestsTable {
   created_at: string;
 }
 
+export interface SessionCredentialPlansTable {
+  session_id: string;
+  /** JSON: repositories read and pushed, and the installation of each; no secret. */
+  plan: string;
+  created_at: string;
+}
+
+export interface SessionTokensTable {
+  id: string;
+  session_id: string;
+  /** The installation token, sealed with the server's key (context `session-token:{session_id}`). */
+  token_sealed: string;
+  installation_id: number;
+  purpose: string;
+  /** JSON list of owner/name. */
+  repositories: string;
+  /** JSON object permission → level. */
+  permissions: string;
+  expires_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -211,4 +232,6 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   project_model_settings: ProjectModelSettingsTable;
   model_requests: ModelRequestsTable;
+  session_credential_plans: SessionCredentialPlansTable;
+  session_tokens: SessionTokensTable;
 }

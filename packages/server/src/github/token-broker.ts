@@ -86,9 +86,15 @@ export class TokenBroker {
   async mintInstallationToken(request: MintRequest): Promise<InstallationToken> {
     const scope = normalizeScope(request);
     const key = JSON.stringify([request.installationId, scope.repositories, scope.permissions]);
-    const hit = this.installationTokens.get(key);
+    // A session's token is that session's alone: it is revoked when the session ends, so never shared.
+    const shared = request.sessionId === undefined;
+    const hit = shared ? this.installationTokens.get(key) : undefined;
     const fresh = hit && hit.expiresAt - this.now() > INSTALLATION_TOKEN_MARGIN_MS ? hit : undefined;
-    const entry = fresh ?? (await this.minting.run(key, () => this.mint(key, request.installationId, scope)));
+    const entry =
+      fresh ??
+      (shared
+        ? await this.minting.run(key, () => this.mint(key, request.installationId, scope))
+        : await this.mint(undefined, request.installationId, scope));
     await appendAudit(this.deps.db, {
       actor: request.actor,
       action: 'github.token.issue',
@@ -128,8 +134,18 @@ export class TokenBroker {
     this.userTokens.delete(userId);
   }
 
-  private async mint(key: string, installationId: number, scope: NormalizedScope): Promise<CachedToken> {
+  /** The App's client (JWT auth): installation look-ups and minting. */
+  appClient(): Octokit {
     this.app ??= appOctokit(this.deps.settings, this.deps.logger);
+    return this.app;
+  }
+
+  private async mint(
+    key: string | undefined,
+    installationId: number,
+    scope: NormalizedScope,
+  ): Promise<CachedToken> {
+    const app = this.appClient();
     let data: {
       token: string;
       expires_at: string;
@@ -137,7 +153,7 @@ export class TokenBroker {
       repositories?: { full_name: string }[];
     };
     try {
-      ({ data } = await this.app.request('POST /app/installations/{installation_id}/access_tokens', {
+      ({ data } = await app.request('POST /app/installations/{installation_id}/access_tokens', {
         installation_id: installationId,
         repositories: scope.repositories,
         permissions: scope.permissions,
@@ -159,7 +175,7 @@ export class TokenBroker {
       permissions: data.permissions ?? scope.permissions,
     };
     this.dropExpired();
-    this.installationTokens.set(key, entry);
+    if (key !== undefined) this.installationTokens.set(key, entry);
     return entry;
   }
 

@@ -15,6 +15,7 @@ import {
   releaseWork,
 } from '../db/session-lifecycle.ts';
 import { findSessionById, TERMINAL_STATUSES } from '../db/sessions.ts';
+import { revokeSessionTokens } from '../github/session-tokens.ts';
 import type { RunnerExit, RunnerHandle, RunnerLauncher } from '../launchers/launcher.ts';
 import { actOnLog } from './act-on-log.ts';
 import { Reconciler } from './reconcile-sessions.ts';
@@ -238,9 +239,13 @@ export class SessionManager {
     await this.closeOut(sessionId);
   }
 
-  /** A finished session: its runner connection is refused from now on, its log sealed, its secrets removed. */
+  /**
+   * A finished session: its runner connection is refused from now on, its installation tokens revoked, its
+   * log sealed, its secrets removed.
+   */
   private async closeOut(sessionId: string): Promise<void> {
     this.ctx.messaging.dropRunner(sessionId);
+    await revokeSessionTokens(this.ctx, sessionId);
     await this.ctx.messaging
       .endSession(sessionId)
       .catch((err: Error) =>

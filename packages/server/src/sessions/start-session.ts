@@ -7,6 +7,7 @@ import { insertSession, updateSessionStatus } from '../db/sessions.ts';
 import type { User } from '../db/users.ts';
 import { UnprocessableError } from '../errors.ts';
 import { requireGithub } from '../github/github-services.ts';
+import { type SessionCredentialPlan, sessionTokensOf } from '../github/session-tokens.ts';
 import { upstreamReader } from '../github/upstream-reader.ts';
 import type { RunnerHandle } from '../launchers/launcher.ts';
 import { modelForSession } from '../model/session-model.ts';
@@ -33,8 +34,9 @@ export interface StartSessionInput {
 export const sessionShortId = (id: string): string => id.slice(-8).toLowerCase();
 
 /**
- * Starts a session: validates input/output repositories and submodules before anything launches, mints a
- * token narrowed to the user's forks, records the session `queued` and hands it to the launcher.
+ * Starts a session: validates input/output repositories and submodules before anything launches, plans
+ * the installation tokens its runner may ask for (refused when the App is not installed where it must
+ * read or push), records the session `queued` and hands it to the launcher.
  */
 export async function startSession(
   ctx: AppContext,
@@ -63,28 +65,10 @@ export async function startSession(
   const model = sessionModel?.(id);
   const outputBranch = input.outputBranch ?? `rfe/${ws.slug}/session-${sessionShortId(id)}`;
   const umbrellaName = `${ws.upstream_owner}/${ws.upstream_repo}`;
-  const gitCredentials: { url: string; token: string; username: string }[] = [
-    // Reading upstreams (and direct pushes) act as the user.
-    { url: `${github.webUrl}/`, token: userToken, username: login },
-  ];
-  if (resolved.forkNames.length) {
-    const installationId = await userInstallationId(octokit, login);
-    const minted = await github.broker.mintInstallationToken({
-      installationId,
-      repositories: [...new Set(resolved.forkNames)],
-      permissions: { contents: 'write', metadata: 'read' },
-      purpose: input.kind === 'specify' ? 'specify.push' : 'session.push',
-      actor: user.subject,
-      sessionId: id,
-      projectId: project.id,
-    });
-    // Pushing to the user's forks uses the narrowed installation token (longest URL prefix wins).
-    gitCredentials.push({
-      url: `${github.webUrl}/${login}/`,
-      token: minted.token,
-      username: 'x-access-token',
-    });
-  }
+  // The runner never gets the user's token: only installation tokens, minted per step when it asks
+  // (routes/messages/runner-credentials.ts), narrowed to what this plan names, revoked when it ends.
+  const sessionTokens = sessionTokensOf(ctx);
+  await sessionTokens.plan(credentialPlanFor(id, project, user, ws, resolved));
 
   const flags = resolved.skipped.length ? ['incomplete-submodules'] : [];
   const row: SessionsTable = {
@@ -133,6 +117,7 @@ export async function startSession(
     RFE_DEADLINE_AT: deadlineAt,
     RFE_WORKSPACE_SLUG: ws.slug,
     RFE_BACKEND_WS_URL: `${runnerBackendUrl(ctx)}/api/runner/sessions/${id}`,
+    RFE_GIT_CREDENTIALS_URL: `${runnerBackendUrl(ctx).replace(/^ws/, 'http')}/api/runner/sessions/${id}/git-credentials`,
     RFE_INPUT_REPO: `${github.webUrl}/${umbrellaName}.git`,
     RFE_INPUT_BRANCH: inputBranch,
     RFE_OUTPUT: JSON.stringify(resolved.targets),
@@ -155,13 +140,14 @@ export async function startSession(
       secrets: {
         runnerToken: ctx.runnerTokens.issue(id),
         gitCredentials: JSON.stringify({
-          git: gitCredentials,
+          git: [],
           ...(model ? { modelKey: model.modelKey } : {}),
         }),
       },
       timeoutMs,
     });
   } catch (err) {
+    await sessionTokens.endSession(id);
     await updateSessionStatus(ctx.db, id, 'failed', {
       error: `The runner could not be launched: ${(err as Error).message}`,
       remediation:
@@ -176,16 +162,29 @@ export async function startSession(
   return { ...row, status: 'running', deadline_at: deadlineAt };
 }
 
-async function userInstallationId(octokit: import('@octokit/rest').Octokit, login: string): Promise<number> {
-  const installs = await octokit.rest.apps.listInstallationsForAuthenticatedUser({ per_page: 100 });
-  const mine = installs.data.installations.find(
-    (i) => (i.account as { login?: string } | null)?.login?.toLowerCase() === login.toLowerCase(),
-  );
-  if (!mine) {
-    throw new UnprocessableError(
-      'app_not_installed',
-      `The GitHub App is not installed on your account ${login}; connect GitHub again and install it on your account so sessions can push to your forks.`,
-    );
-  }
-  return mine.id;
+/** The repositories the runner reads (upstream, readable submodules) and pushes (forks or direct). */
+function credentialPlanFor(
+  sessionId: string,
+  project: ProjectsTable,
+  user: User,
+  ws: WorkspacesTable,
+  resolved: Awaited<ReturnType<typeof resolveSessionTargets>>,
+): SessionCredentialPlan {
+  const split = (name: string) => {
+    const [owner, repo] = name.split('/') as [string, string];
+    return { owner, repo };
+  };
+  const umbrella = `${ws.upstream_owner}/${ws.upstream_repo}`;
+  const read = [
+    split(umbrella),
+    ...Object.keys(resolved.targets)
+      .filter((n) => n !== umbrella)
+      .map(split),
+  ];
+  const push = Object.entries(resolved.targets).map(([upstream, target]) => ({
+    upstream,
+    repo: split(target.directPush ? upstream : target.forkFullName!),
+    direct: target.directPush,
+  }));
+  return { sessionId, projectId: project.id, actor: user.subject, read, push };
 }

@@ -118,7 +118,8 @@ export function sessionJob(spec: LaunchSpec, namespace: string, pod: RunnerPodSe
               resources: resources(pod.resources),
               volumeMounts: [
                 { name: 'work', mountPath: PATHS.work },
-                { name: 'credentials', mountPath: PATHS.credentials, readOnly: true },
+                // Writable so the runner removes the copies once read, before any agent code runs.
+                { name: 'credentials', mountPath: PATHS.credentials },
                 { name: 'home', mountPath: PATHS.home },
                 { name: 'tmp', mountPath: PATHS.tmp },
               ],

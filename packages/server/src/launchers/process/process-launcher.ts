@@ -16,6 +16,11 @@ export interface ProcessLauncherOptions {
   /** How often a runner this launcher follows is looked at when it is not its child (ms); default 500. */
   pollMs?: number;
   logger: Logger;
+  /**
+   * The secrets of a runner started again: the runner removes its secret files once read (no agent code
+   * may read them), so a resumed runner gets freshly issued ones.
+   */
+  reissueSecrets?: (sessionId: string) => Promise<LaunchSpec['secrets'] | undefined>;
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
@@ -53,8 +58,15 @@ export class ProcessLauncher implements RunnerLauncher {
     if (handle.kind !== 'process') return undefined;
     const files = runFiles(path.dirname(handle.runDir), sessionId);
     const launch = readLaunchFile(files);
-    if (!launch || !fs.existsSync(files.tokenFile) || !fs.existsSync(files.workDir)) return undefined;
+    if (!launch || !this.hasSecrets(files) || !fs.existsSync(files.workDir)) return undefined;
     if (isSameProcessAlive(handle.pid, handle.startTime)) return handle;
+    if (!fs.existsSync(files.tokenFile)) {
+      const secrets = await this.opts.reissueSecrets?.(sessionId);
+      if (!secrets) return undefined;
+      fs.mkdirSync(files.secretsDir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(files.tokenFile, secrets.runnerToken, { mode: 0o600 });
+      fs.writeFileSync(files.credentialsFile, secrets.gitCredentials, { mode: 0o600 });
+    }
     fs.rmSync(files.exitFile, { force: true });
     return this.spawnRunner(sessionId, files);
   }
@@ -115,8 +127,7 @@ export class ProcessLauncher implements RunnerLauncher {
     const files = runFiles(path.dirname(handle.runDir), sessionId);
     const exit = readExitFile(files);
     if (exit) return { state: 'exited', exitCode: exit.exitCode };
-    const resumable =
-      fs.existsSync(files.workDir) && fs.existsSync(files.tokenFile) && !!readLaunchFile(files);
+    const resumable = fs.existsSync(files.workDir) && this.hasSecrets(files) && !!readLaunchFile(files);
     return {
       state: 'lost',
       resumable,
@@ -181,6 +192,11 @@ export class ProcessLauncher implements RunnerLauncher {
     await Promise.all([...this.children.keys()].map((id) => this.cancel(id, graceMs)));
   }
 
+  /** The token file is there, or can be issued again (the runner removes it once read). */
+  private hasSecrets(files: RunFiles): boolean {
+    return fs.existsSync(files.tokenFile) || this.opts.reissueSecrets !== undefined;
+  }
+
   private unfollow(sessionId: string): void {
     clearInterval(this.followed.get(sessionId));
     this.followed.delete(sessionId);
@@ -200,7 +216,7 @@ export class ProcessLauncher implements RunnerLauncher {
       sessionId,
       exitCode: null,
       reason: signal ? `killed by ${signal}` : 'the runner process is gone without an exit status',
-      resumable: fs.existsSync(files.workDir) && fs.existsSync(files.tokenFile),
+      resumable: fs.existsSync(files.workDir) && this.hasSecrets(files),
     };
   }
 

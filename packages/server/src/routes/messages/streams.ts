@@ -6,6 +6,7 @@ import { serveRunner } from '../../messaging/connections/runner-connection.ts';
 import { serveUi } from '../../messaging/connections/ui-connection.ts';
 import type { LiveSession, SessionUser } from '../../messaging/live-session.ts';
 import { SessionParams } from '../sessions/schema.ts';
+import { runnerCredentialRoutes } from './runner-credentials.ts';
 import { RunnerSessionParams, StreamQuery } from './schema.ts';
 import { admitInput, checkOrigin, sessionOfProject, sessionOfRunner } from './session-access.ts';
 
@@ -29,6 +30,7 @@ function hold(request: FastifyRequest, live: LiveSession): void {
 
 export async function messageStreamRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  await runnerCredentialRoutes(app, ctx);
 
   r.get(
     '/api/runner/sessions/:s',
