@@ -8,6 +8,7 @@ import { findUserById } from '../db/users.ts';
 import { BadRequestError, ConflictError, UnprocessableError, UpstreamError } from '../errors.ts';
 import type { GithubSettings } from './github-services.ts';
 import { appOctokit, describeGithubError } from './octokit.ts';
+import { retryTokenMint } from './retry-token-mint.ts';
 import { SingleFlight } from './single-flight.ts';
 import { OAuthGrantError, refreshUserTokens } from './user-oauth.ts';
 
@@ -153,11 +154,13 @@ export class TokenBroker {
       repositories?: { full_name: string }[];
     };
     try {
-      ({ data } = await app.request('POST /app/installations/{installation_id}/access_tokens', {
-        installation_id: installationId,
-        repositories: scope.repositories,
-        permissions: scope.permissions,
-      }));
+      ({ data } = await retryTokenMint(() =>
+        app.request('POST /app/installations/{installation_id}/access_tokens', {
+          installation_id: installationId,
+          repositories: scope.repositories,
+          permissions: scope.permissions,
+        }),
+      ));
     } catch (err) {
       const { status, message } = describeGithubError(err);
       const what = `an installation token for ${scope.repositories.join(', ')} on installation ${installationId}`;
