@@ -193,10 +193,10 @@ describe('GitHub connection, workspaces and the repository browser', () => {
     await alice.getByText(/^Specify [0-9a-z]{8} · alice/).waitFor();
     await alice.getByText('succeeded', { exact: true }).waitFor({ timeout: 30_000 });
 
-    await alice.goto('/projects/acme/workspaces/checkout-flow/browse?path=specs/checkout');
+    await alice.goto('/projects/acme/workspaces/checkout-flow/browse?path=specs/001-checkout');
     await alice.getByRole('list', { name: 'Files' }).getByRole('button', { name: 'spec.md' }).click();
     await alice
-      .getByRole('region', { name: 'File specs/checkout/spec.md' })
+      .getByRole('region', { name: 'File specs/001-checkout/spec.md' })
       .getByRole('heading')
       .first()
       .waitFor();
