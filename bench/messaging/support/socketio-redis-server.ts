@@ -5,40 +5,21 @@
  * once its XADD has returned, i.e. once Redis stored it (appendonly, fsync every second: see redis.ts).
  * Prints the port once listening. REDIS_URL names the server.
  */
-import { createServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
-import { Server } from 'socket.io';
+import { startSocketIoRelay } from './socketio-relay.ts';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const http = createServer();
-const io = new Server(http, {
-  adapter: createAdapter(redis),
-  connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
-  transports: ['websocket'],
-});
 
-// emit() calls the adapter's broadcast synchronously and drops its promise, which resolves after the
-// XADD: keep the latest one so the handler can acknowledge only what Redis stored.
-const adapter = io.of('/').adapter;
-const broadcast = adapter.broadcast.bind(adapter);
-let lastBroadcast: Promise<unknown> = Promise.resolve();
-// The base type declares void (callers ignore the result); the cluster adapter's broadcast is async.
-adapter.broadcast = (packet, opts) => {
-  lastBroadcast = Promise.resolve(broadcast(packet, opts) as unknown);
-};
-
-io.on('connection', (socket) => {
-  const session = String(socket.handshake.query.session);
-  if (socket.handshake.query.role === 'ui') {
-    void socket.join(session);
-    return;
-  }
-  socket.on('send', (message: unknown, ack?: () => void) => {
-    io.to(session).emit('message', message);
-    void lastBroadcast.then(() => ack?.());
-  });
+startSocketIoRelay({ adapter: createAdapter(redis) }, (io) => {
+  // emit() calls the adapter's broadcast synchronously and drops its promise, which resolves after the
+  // XADD: keep the latest one so that the relay acknowledges only what Redis stored.
+  const adapter = io.of('/').adapter;
+  const broadcast = adapter.broadcast.bind(adapter);
+  let lastBroadcast: Promise<unknown> = Promise.resolve();
+  // The base type declares void (callers ignore the result); the cluster adapter's broadcast is async.
+  adapter.broadcast = (packet, opts) => {
+    lastBroadcast = Promise.resolve(broadcast(packet, opts) as unknown);
+  };
+  return { stored: () => lastBroadcast };
 });
-http.listen(0, '127.0.0.1', () =>
-  process.stdout.write(`ready ${(http.address() as { port: number }).port}\n`),
-);
