@@ -10,7 +10,7 @@ export default defineConfig({
       'scripts/**/*.test.ts',
     ],
     pool: 'forks',
-    globalSetup: ['packages/server/test/leak-scan.global.ts'],
+    globalSetup: ['scripts/build.global.ts', 'packages/server/test/leak-scan.global.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: true,

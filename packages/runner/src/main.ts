@@ -5,7 +5,7 @@ import { RunControl } from './shell/run-control.ts';
 import { EXIT, runSession } from './shell/run-session.ts';
 import { writeExitFile } from './shell/run-state.ts';
 
-// Entry point: `node --import tsx packages/runner/src/main.ts`.
+// Entry point, built by scripts/build.mjs: `node packages/runner/dist/main.js` (`node --import tsx src/main.ts` in development).
 // Exit 0 succeeded, 1 failed, 75 finished but messages undelivered, 130 cancelled.
 
 // The runner's output may be a pipe whose reader is gone (a server killed with kill -9): a failed log

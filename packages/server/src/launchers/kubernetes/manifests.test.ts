@@ -95,7 +95,7 @@ describe('session objects', () => {
       requests: { cpu: '500m', memory: '1Gi' },
       limits: { cpu: '2', memory: '4Gi' },
     });
-    expect(pod.containers[0].command).toEqual(['node', '--import', 'tsx', 'packages/runner/src/main.ts']);
+    expect(pod.containers[0].command).toEqual(['node', 'packages/runner/dist/main.js']);
   });
 
   it('only the init container mounts the Secret; the runner gets 0400 copies the runner accepts, though kubelet made the Secret files 0440', () => {

@@ -16,7 +16,8 @@ export interface RunnerPodSettings {
 
 export const RUNNER_CONTAINER = 'runner';
 export const CREDENTIALS_CONTAINER = 'install-credentials';
-export const RUNNER_COMMAND = ['node', '--import', 'tsx', 'packages/runner/src/main.ts'];
+/** The built runner (scripts/build.mjs); the image carries packages/runner/dist and node_modules. */
+export const RUNNER_COMMAND = ['node', 'packages/runner/dist/main.js'];
 /** The Job deadline is a backstop behind the runner's own RFE_TIMEOUT_MS: image pull and volume binding count too. */
 export const DEADLINE_SLACK_SECONDS = 60;
 

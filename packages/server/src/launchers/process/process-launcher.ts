@@ -9,7 +9,7 @@ import { isSameProcessAlive, processStartTime, signalRunnerGroup, waitUntilGone 
 export interface ProcessLauncherOptions {
   /** Each session gets `{runsDir}/{sessionId}/work` and a private `{runsDir}/{sessionId}/secrets`. */
   runsDir: string;
-  /** How to start the runner: default `node --import tsx packages/runner/src/main.ts` from the repo root. */
+  /** How to start the runner: default `node packages/runner/dist/main.js` (built by scripts/build.mjs) from the repo root. */
   command?: { file: string; args: string[]; cwd: string };
   /** Finished sessions' work directories kept for inspection; older ones are removed. */
   keepFinished?: number;
@@ -76,7 +76,7 @@ export class ProcessLauncher implements RunnerLauncher {
     if (!launch) throw new Error(`The run directory ${files.runDir} has no launch.json.`);
     const command = this.opts.command ?? {
       file: process.execPath,
-      args: ['--import', 'tsx', path.join(repoRoot, 'packages/runner/src/main.ts')],
+      args: [path.join(repoRoot, 'packages/runner/dist/main.js')],
       cwd: repoRoot,
     };
     const output = fs.openSync(files.logFile, 'a', 0o600);

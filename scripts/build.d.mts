@@ -1,0 +1,2 @@
+export function buildRunner(): Promise<number>;
+export function webIsStale(): boolean;
