@@ -135,6 +135,11 @@ export const ROUTES: Record<string, RouteRow> = {
   },
   // The runner's WebSocket: with its own session's token, a plain GET (no upgrade) finds no HTTP route.
   'GET /api/runner/sessions/:s': { access: 'runner', allowed: { status: 404 }, spec: true },
+  'POST /api/runner/sessions/:s/git-credentials': {
+    access: 'runner',
+    allowed: noBody,
+    spec: 'short-lived git credentials for the runner: SPEC §10 (agent code never sees a token)',
+  },
   'POST /api/webhooks/github': { access: 'webhook', allowed: noBody, spec: true },
   'GET /api/projects/:p/audit': { access: 'audit.read', min: 'admin', allowed: ok, spec: true },
 
