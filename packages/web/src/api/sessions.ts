@@ -13,6 +13,11 @@ export interface PRLink {
   url: string;
   status: PullState;
   role: 'umbrella' | 'submodule';
+  /** As the Git host has them now (on one session's page). */
+  title?: string;
+  additions?: number;
+  deletions?: number;
+  changedFiles?: number;
 }
 
 export interface Session {

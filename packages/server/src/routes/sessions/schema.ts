@@ -71,6 +71,10 @@ export const PullRequestLink = Type.Object({
   base: Type.String(),
   status: Type.Union([Type.Literal('open'), Type.Literal('merged'), Type.Literal('closed')]),
   role: Type.Union([Type.Literal('umbrella'), Type.Literal('submodule')]),
+  title: Type.Optional(Type.String({ description: 'From the Git host (GET of one session only)' })),
+  additions: Type.Optional(Type.Integer()),
+  deletions: Type.Optional(Type.Integer()),
+  changedFiles: Type.Optional(Type.Integer()),
 });
 
 export const Session = Type.Object(

@@ -9,7 +9,18 @@ type Session = {
   status: string;
   flags: string[];
   error: string | null;
-  pullRequests: { repo: string; number: number; url: string; head: string; base: string; role: string }[];
+  pullRequests: {
+    repo: string;
+    number: number;
+    url: string;
+    head: string;
+    base: string;
+    role: string;
+    status: string;
+    title?: string;
+    additions?: number;
+    changedFiles?: number;
+  }[];
   output: { branch: string };
 };
 
@@ -92,6 +103,12 @@ describe.each(DATABASES)('sessions end to end against the forge, through the pub
     // No title given: the prompt's first line names the session and its pull requests.
     expect(s.title).toBe('echo "umbrella change" >> README.md');
     expect(umbrellaPr.data.title).toBe('[rfe/checkout] echo "umbrella change" >> README.md');
+    // One session's GET carries each PR as the forge has it: title, state and size.
+    const shown = s.pullRequests.find((p) => p.repo === 'acme/umbrella')!;
+    expect(shown).toMatchObject({ title: umbrellaPr.data.title, status: 'open' });
+    expect(shown.additions).toBe(umbrellaPr.data.additions);
+    expect(shown.changedFiles).toBe(umbrellaPr.data.changed_files);
+    expect(shown.changedFiles).toBeGreaterThan(0);
     const apiBranch = await admin.rest.repos.getBranch({
       owner: 'alice',
       repo: 'api',

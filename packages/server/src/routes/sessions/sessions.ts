@@ -12,6 +12,7 @@ import { errorResponses, ProjectParams } from '../../http/schemas.ts';
 import { projectCapabilities } from '../../policies/capabilities.ts';
 import { allow } from '../../policies/session-policy.ts';
 import { presentSession } from '../../presenters/session.ts';
+import { withPullRequestDetails } from '../../sessions/pull-request-details.ts';
 import { startSession } from '../../sessions/start-session.ts';
 import { WorkspaceParams } from '../workspaces/schema.ts';
 import { loadWorkspace } from '../workspaces/workspaces.ts';
@@ -141,11 +142,13 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AppContext): Prom
       config: { access: 'project.view' },
       schema: {
         tags: ['sessions'],
+        summary: 'One session; its pull requests with title, state and size as the Git host has them now',
         params: SessionParams,
         response: { 200: { $ref: 'Session#' }, ...errorResponses(404) },
       },
     },
-    async (request) => presentOne(await loadSession(request)),
+    async (request) =>
+      withPullRequestDetails(ctx, signedInUser(request), await presentOne(await loadSession(request))),
   );
 
   r.post(

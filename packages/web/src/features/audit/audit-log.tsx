@@ -4,6 +4,7 @@ import { type AuditFilter, auditApi } from '../../api/audit.ts';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { TextField } from '../../components/field.tsx';
+import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { formatDate } from '../../components/time.tsx';
 
@@ -64,7 +65,7 @@ export function AuditLog({ project }: { project: string }) {
         <EmptyState title="No audit events">Nothing matches these filters.</EmptyState>
       )}
       {page.data && page.data.items.length > 0 && (
-        <div className="overflow-x-auto" aria-busy={page.isFetching}>
+        <ScrollRegion label="Audit events table" className="overflow-x-auto">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Audit events, newest first</caption>
             <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase">
@@ -105,7 +106,7 @@ export function AuditLog({ project }: { project: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       <nav aria-label="Audit log pages" className="flex items-center justify-between gap-2">
         <Button size="sm" onClick={newer} disabled={cursors.length === 0}>

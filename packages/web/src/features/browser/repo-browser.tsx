@@ -24,7 +24,13 @@ export function RepoBrowser({ project, workspace }: { project: string; workspace
   return (
     <div className="space-y-3">
       <Breadcrumbs workspace={workspace} state={state} />
-      <div className={state.file ? 'grid gap-4 lg:grid-cols-[minmax(16rem,1fr)_minmax(0,2.5fr)]' : ''}>
+      <div
+        className={
+          state.file
+            ? 'grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-[minmax(16rem,1fr)_minmax(0,2.5fr)]'
+            : ''
+        }
+      >
         <div className="min-w-0 self-start overflow-hidden rounded-xl border border-slate-200 bg-white">
           {tree.isPending && (
             <div className="px-4">

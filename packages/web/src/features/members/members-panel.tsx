@@ -6,6 +6,7 @@ import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Panel } from '../../components/page.tsx';
+import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { EmptyState, ErrorState, errorMessage, Loading } from '../../components/states.tsx';
 import { Time } from '../../components/time.tsx';
 import { usePermission } from '../access/use-access.ts';
@@ -56,7 +57,7 @@ export function MembersPanel({ project }: { project: string }) {
         {members.error && <ErrorState error={members.error} retry={() => members.refetch()} />}
         {members.data?.length === 0 && <EmptyState title="No members" />}
         {members.data && members.data.length > 0 && (
-          <div className="overflow-x-auto">
+          <ScrollRegion label="Project members table" className="overflow-x-auto">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Project members</caption>
               <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase">
@@ -123,7 +124,7 @@ export function MembersPanel({ project }: { project: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
         <ConfirmDialog
           open={removing !== undefined}

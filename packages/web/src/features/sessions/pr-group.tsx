@@ -44,9 +44,21 @@ export function PRGroup({ prs }: { prs: PRLink[] }) {
             >
               {pr.repo}#{pr.number}
             </a>
-            <span className="min-w-0 flex-1 truncate font-mono text-xs text-slate-600">
+            {pr.title && (
+              <span className="min-w-0 flex-1 basis-48 font-medium break-words text-slate-900">
+                {pr.title}
+              </span>
+            )}
+            <span className="min-w-0 flex-1 basis-full font-mono text-xs break-all text-slate-600 sm:basis-auto">
               {pr.head} → {pr.base}
             </span>
+            {pr.changedFiles !== undefined && (
+              <span className="text-xs text-slate-600">
+                <span className="text-emerald-700">+{pr.additions}</span>{' '}
+                <span className="text-red-700">−{pr.deletions}</span> · {pr.changedFiles} file
+                {pr.changedFiles === 1 ? '' : 's'}
+              </span>
+            )}
             <Badge tone={tones[pr.status]}>{pr.status}</Badge>
           </li>
         ))}

@@ -57,6 +57,45 @@ describe('deriveRows (the stream reducer)', () => {
     expect(error?.kind === 'message' && error.afterCancel).toBe(true);
   });
 
+  it("reads the backend's closing `cancelled` error as the stop of the command it interrupted", () => {
+    const { rows } = deriveRows([
+      msg('command_start', { cmd: 'echo started', cwd: '.' }, { seq: 1 }),
+      msg('command_end', { cmd: 'echo started', exitCode: 0, durationMs: 5 }, { seq: 2 }),
+      msg('command_start', { cmd: 'sleep 120', cwd: '.' }, { seq: 3 }),
+      msg('command_end', { cmd: 'sleep 120', exitCode: 137, durationMs: 1100 }, { seq: 4 }),
+      msg(
+        'error',
+        { code: 'cancelled', message: 'The runner was stopped (SIGTERM).' },
+        { seq: 5, origin: 'backend' },
+      ),
+    ]);
+    expect(rows.map((r) => (r.kind === 'command' ? Boolean(r.cancelled) : r.afterCancel))).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('attaches an end that arrives after the closing error to its command (one row, still stopped)', () => {
+    const { rows } = deriveRows([
+      msg('command_start', { cmd: 'sleep 120', cwd: '.' }, { seq: 1 }),
+      msg('error', { code: 'cancelled', message: 'stopped' }, { seq: 2, origin: 'backend' }),
+      msg('command_end', { cmd: 'sleep 120', exitCode: 143, durationMs: 900 }, { seq: 3 }),
+    ]);
+    expect(rows.map((r) => r.key)).toEqual(['s1', 's2']);
+    expect(rows[0]?.kind === 'command' && rows[0].end?.seq).toBe(3);
+    expect(rows[0]?.kind === 'command' && rows[0].cancelled).toBe(true);
+  });
+
+  it('a command that failed on its own before a cancel keeps its failure', () => {
+    const { rows } = deriveRows([
+      msg('command_start', { cmd: 'false', cwd: '.' }, { seq: 1 }),
+      msg('command_end', { cmd: 'false', exitCode: 1, durationMs: 5 }, { seq: 2 }),
+      msg('error', { code: 'cancelled', message: 'stopped' }, { seq: 3, origin: 'backend' }),
+    ]);
+    expect(rows[0]?.kind === 'command' && rows[0].cancelled).toBeUndefined();
+  });
+
   it('an error without a cancel before it is a failure', () => {
     const { rows } = deriveRows([msg('error', { code: 'boom', message: 'failed' }, { seq: 1 })]);
     expect(rows[0]?.kind === 'message' && rows[0].afterCancel).toBeUndefined();

@@ -54,6 +54,10 @@ export function deriveRows(messages: readonly PersistedEnvelope[]): DerivedStrea
         open.output.push(m);
         break;
       case 'command_end':
+        // A command interrupted by a cancel may report its end after the backend's closing error.
+        open ??= rows.findLast(
+          (r): r is CommandRow => r.kind === 'command' && !r.end && r.start?.payload.cmd === m.payload.cmd,
+        );
         if (open && (!open.start || open.start.payload.cmd === m.payload.cmd)) {
           open.end = m;
           if (cancelRequested) open.cancelled = true;
@@ -73,13 +77,24 @@ export function deriveRows(messages: readonly PersistedEnvelope[]): DerivedStrea
         if (open) open.cancelled = true;
         rows.push({ kind: 'message', key: `s${m.seq}`, message: m });
         break;
-      default:
+      case 'error':
+        // The backend ends a cancelled session with error `cancelled`: the command it interrupted (killed by
+        // a signal, exit ≥ 128, or never ended) was stopped, not failed.
+        if (m.payload.code === 'cancelled') {
+          cancelRequested = true;
+          const last = rows.findLast((r): r is CommandRow => r.kind === 'command');
+          if (last && (!last.end || last.end.payload.exitCode >= 128)) last.cancelled = true;
+        }
+        open = undefined;
         rows.push({
           kind: 'message',
           key: `s${m.seq}`,
           message: m,
-          ...(cancelRequested && m.type === 'error' ? { afterCancel: true } : {}),
+          ...(cancelRequested ? { afterCancel: true } : {}),
         });
+        break;
+      default:
+        rows.push({ kind: 'message', key: `s${m.seq}`, message: m });
     }
   }
   return { rows, status };

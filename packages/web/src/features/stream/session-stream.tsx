@@ -107,7 +107,9 @@ export function SessionStream({
         {outcome?.type === 'result'
           ? `Session result: ${outcome.payload.summary}`
           : outcome?.type === 'error'
-            ? `Session error: ${outcome.payload.message}`
+            ? outcome.payload.code === 'cancelled'
+              ? 'Session cancelled.'
+              : `Session error: ${outcome.payload.message}`
             : ''}
       </p>
       {rows.length === 0 && !stream.fatal ? (

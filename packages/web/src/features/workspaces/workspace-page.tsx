@@ -94,7 +94,7 @@ export function WorkspacePage({
         ]}
       />
       {view === 'overview' ? (
-        <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+        <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
           <div className="space-y-6">
             <WorkspaceStatusPanel project={project} workspace={w} />
             <section aria-labelledby="ws-sessions" className="space-y-3">
