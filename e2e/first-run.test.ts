@@ -138,6 +138,11 @@ describe('first run to first PR, in the browser, from the start command', () => 
       .waitFor();
     await page.getByText('succeeded', { exact: true }).waitFor({ timeout: 60_000 });
     await page.getByText(/pushes directly to acme\/umbrella:rfe\/dark-mode/).waitFor();
+    await page.goto('/projects/story/workspaces/dark-mode/browse?path=specs');
+    await page
+      .getByRole('list', { name: 'Files' })
+      .getByRole('button', { name: /^001-dark-mode/ })
+      .waitFor();
 
     // A localexec session from the dialog's example.
     await page.goto('/projects/story/workspaces/dark-mode');

@@ -43,7 +43,7 @@ describe('GitHub connection, workspaces and the repository browser', () => {
     // The forge plays github.com: it asks who you are, installs the App and sends you back.
     await alice.getByRole('link', { name: 'alice', exact: true }).click();
     await alice.waitForURL(/\/\?github=linked$/);
-    await alice.getByText('GitHub account linked').waitFor();
+    await alice.getByText('GitHub account @alice linked').waitFor();
 
     await alice.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'GitHub' }).click();
     await alice.getByText('Connected', { exact: true }).waitFor();

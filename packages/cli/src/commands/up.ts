@@ -5,6 +5,7 @@ import { loadConfig, publicUrl } from '@rfe/server/config/config.ts';
 import { createContext } from '@rfe/server/context.ts';
 import { attachGithub } from '@rfe/server/github/github-services.ts';
 import { parseArgs } from '../args.ts';
+import { ensureWebUiBuilt } from '../web-build.ts';
 
 /** `rfe up`: the whole platform in one process on the embedded defaults (or whatever the env configures). */
 export async function runUp(argv: string[]): Promise<void> {
@@ -14,6 +15,12 @@ export async function runUp(argv: string[]): Promise<void> {
   if (args.flags['data-dir']) env.RFE_DATA_DIR = String(args.flags['data-dir']);
   if (args.flags.host) env.HOST = String(args.flags.host);
   const config = loadConfig(env);
+  // A fresh clone has no built UI: build it (about a second) rather than serve "not built yet".
+  try {
+    if (ensureWebUiBuilt() === 'built') console.error('Built the web UI (packages/web/dist).');
+  } catch (err) {
+    console.error(`Could not build the web UI (${String(err)}); run \`npm run build:web\` and reload.`);
+  }
 
   let forge: StartedForge | undefined;
   if (config.githubMode === 'forge') {
