@@ -38,3 +38,10 @@ ensure_chromium() {
   export CHROMIUM_PATH="$(command -v chromium)"
   echo "$("$CHROMIUM_PATH" --version 2>/dev/null)"
 }
+
+# The GitHub CLI (Debian's gh) and openssl: the forge's gh test drives gh through a TLS terminator.
+ensure_gh() {
+  if ! command -v gh >/dev/null 2>&1; then apt_install gh; fi
+  if ! command -v openssl >/dev/null 2>&1; then apt_install openssl; fi
+  echo "$(gh --version | head -1)"
+}

@@ -14,6 +14,7 @@ source scripts/services.sh
 log "PostgreSQL"; ensure_postgres
 log "Redis"; ensure_redis
 log "Chromium"; ensure_chromium
+log "GitHub CLI"; ensure_gh
 
 if [ -f packages/web/vite.config.ts ]; then log "web UI build"; npm run build:web; fi
 

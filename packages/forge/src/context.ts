@@ -1,5 +1,5 @@
 import type { MetadataStore } from './state/store.ts';
-import type { FaultOptions } from './types.ts';
+import type { AsyncDelays, FaultOptions } from './types.ts';
 import type { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
 /** Request counters behind `forge.stats()`. */
@@ -24,6 +24,9 @@ export interface ForgeContext {
   locks: KeyedLock;
   /** Work that outlives its HTTP response (post-push bookkeeping); `close()` waits for it. */
   background: BackgroundWork;
+  delays: AsyncDelays;
+  /** When each open PR's mergeability is "computed" for its current base/head (key `${repoId}/${number}`). */
+  mergeability: Map<string, { baseSha: string; headSha: string; readyAt: number }>;
 }
 
 export class BackgroundWork {

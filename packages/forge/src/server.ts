@@ -7,13 +7,16 @@ import { BackgroundWork, type ForgeContext, KeyedLock } from './context.ts';
 import { writeHooks } from './git/hooks.ts';
 import { installApiHooks } from './http/api-plugin.ts';
 import { DOCS, ForgeError } from './http/errors.ts';
+import { cancelPendingForks, finishInterruptedForks } from './operations/fork-repo.ts';
 import { appRoutes } from './routes/apps.ts';
 import { branchRoutes } from './routes/branches.ts';
 import { commitRoutes } from './routes/commits.ts';
 import { contentRoutes } from './routes/contents.ts';
 import { gitObjectRoutes } from './routes/git-objects.ts';
 import { gitRefRoutes } from './routes/git-refs.ts';
+import { graphqlRoutes } from './routes/graphql.ts';
 import { installRoutes } from './routes/install.ts';
+import { metaRoutes } from './routes/meta.ts';
 import { oauthRoutes } from './routes/oauth.ts';
 import { pullRoutes } from './routes/pulls.ts';
 import { repoRoutes } from './routes/repos.ts';
@@ -22,7 +25,7 @@ import { webRoutes } from './routes/web.ts';
 import { applySeed, registerApp } from './seed/apply-seed.ts';
 import { findAccount } from './state/queries.ts';
 import { MetadataStore, writeFileAtomic } from './state/store.ts';
-import type { ForgeOptions, StartedForge } from './types.ts';
+import { DEFAULT_DELAYS, type ForgeOptions, type StartedForge } from './types.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
 function buildApp(ctx: ForgeContext, ready: Promise<void>): FastifyInstance {
@@ -52,7 +55,7 @@ function buildApp(ctx: ForgeContext, ready: Promise<void>): FastifyInstance {
   });
   app.register(
     async (api) => {
-      installApiHooks(api, ctx);
+      metaRoutes(api, ctx, installApiHooks(api, ctx));
       for (const routes of [
         userRoutes,
         repoRoutes,
@@ -73,6 +76,16 @@ function buildApp(ctx: ForgeContext, ready: Promise<void>): FastifyInstance {
     await web.register(formbody);
     oauthRoutes(web, ctx);
     installRoutes(web, ctx);
+  });
+  app.register(async (gql) => {
+    gql.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, String(body).trim() ? JSON.parse(String(body)) : undefined);
+      } catch {
+        done(new ForgeError(400, 'Problems parsing JSON'), undefined);
+      }
+    });
+    graphqlRoutes(gql, ctx);
   });
   app.register(async (web) => webRoutes(web, ctx));
   return app;
@@ -98,6 +111,8 @@ export async function startForge(opts: ForgeOptions): Promise<StartedForge> {
     stats: { requests: 0, countedRequests: 0, byRoute: {} },
     locks: new KeyedLock(),
     background: new BackgroundWork(),
+    delays: { ...DEFAULT_DELAYS, ...(opts.delays ?? {}) },
+    mergeability: new Map(),
   };
   let markReady!: () => void;
   const ready = new Promise<void>((r) => {
@@ -113,6 +128,7 @@ export async function startForge(opts: ForgeOptions): Promise<StartedForge> {
   try {
     if (created && opts.seed !== false) await applySeed(ctx, opts.seed ?? 'default');
     if (!store.read.app) registerApp(ctx, { slug: 'rfe-workbench', name: 'RFE Workbench' });
+    await finishInterruptedForks(ctx);
     store.flush();
     writeFileAtomic(join(opts.dataDir, 'app-private-key.pem'), store.read.app!.privateKeyPem, 0o600);
   } catch (err) {
@@ -124,6 +140,7 @@ export async function startForge(opts: ForgeOptions): Promise<StartedForge> {
   return {
     url: web,
     apiUrl: ctx.urls.api,
+    listenUrl: `http://${host}:${port}`,
     get app() {
       const a = ghApp();
       return {
@@ -161,6 +178,7 @@ export async function startForge(opts: ForgeOptions): Promise<StartedForge> {
     }),
     close: async () => {
       await app.close();
+      cancelPendingForks(ctx);
       await ctx.background.drain();
       await ctx.webhooks.close();
     },

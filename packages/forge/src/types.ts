@@ -27,7 +27,20 @@ export interface ForgeOptions {
   publicUrl?: string;
   webhooks?: WebhookTarget[];
   faults?: FaultOptions;
+  /**
+   * GitHub's asynchronous states, on by default: a new fork stays empty for `forkMs` after the 202 (git
+   * reads 409 "Git Repository is empty.", no branches), a pull request's `mergeable` is null /
+   * `mergeable_state` "unknown" for `mergeabilityMs` after it or its branches change. 0 turns one off.
+   */
+  delays?: Partial<AsyncDelays>;
 }
+
+export interface AsyncDelays {
+  forkMs: number;
+  mergeabilityMs: number;
+}
+
+export const DEFAULT_DELAYS: AsyncDelays = { forkMs: 300, mergeabilityMs: 200 };
 
 export interface ForgeAppCredentials {
   id: number;
@@ -43,6 +56,8 @@ export interface StartedForge {
   url: string;
   /** url + '/api/v3' (Octokit baseUrl). */
   apiUrl: string;
+  /** Where the forge actually listens (differs from `url` behind a proxy / with `publicUrl`). */
+  listenUrl: string;
   app: ForgeAppCredentials;
   setWebhooks(hooks: WebhookTarget[]): void;
   setFaults(f: ForgeOptions['faults']): void;

@@ -208,3 +208,31 @@ export async function userAccessToken(forge: StartedForge, login: string): Promi
   });
   return ((await tokenRes.json()) as { access_token: string }).access_token;
 }
+
+/** Waits until a fork has its default branch (GitHub populates forks after the 202), like clients must. */
+export async function forkReady(
+  client: Octokit,
+  owner: string,
+  repo: string,
+  branch = 'main',
+): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    const res = await client.rest.repos.getBranch({ owner, repo, branch }).catch((e) => e);
+    if (res.status === 200) return;
+    if (![404, 409].includes(res.status)) throw res;
+    if (Date.now() - start > 10_000) throw new Error(`fork ${owner}/${repo} not populated in time`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Polls a pull request until GitHub-style background mergeability is computed; returns it then. */
+export async function computedPull(client: Octokit, owner: string, repo: string, pull_number: number) {
+  const start = Date.now();
+  for (;;) {
+    const { data } = await client.rest.pulls.get({ owner, repo, pull_number });
+    if (data.mergeable_state !== 'unknown') return data;
+    if (Date.now() - start > 10_000) throw new Error(`mergeability of #${pull_number} never computed`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -343,6 +343,52 @@ describe('responses match GitHub OpenAPI schemas', () => {
     expectComponent('basic-error', conflict.response.data);
   });
 
+  it('API root, rate limit, organization, large files, submodules, async states and revocation', async () => {
+    expectValid('meta/root', 200, (await alice.request('GET /')).data);
+    expectValid('rate-limit/get', 200, (await alice.rest.rateLimit.get()).data);
+    expectValid('orgs/get', 200, (await alice.rest.orgs.get({ org: 'acme' })).data);
+    const o = { owner: 'acme', repo: 'umbrella' };
+    await pat.rest.repos.createOrUpdateFileContents({
+      ...o,
+      path: 'big.bin',
+      message: 'big',
+      content: Buffer.alloc(1024 * 1024 + 1, 'a').toString('base64'),
+    });
+    expectValid(
+      'repos/get-content',
+      200,
+      (await alice.rest.repos.getContent({ ...o, path: 'big.bin' })).data,
+    );
+    expectValid(
+      'repos/get-content',
+      200,
+      (await alice.rest.repos.getContent({ ...o, path: 'repos/web' })).data,
+    );
+    const pr = (
+      await pat.rest.repos.createFork({ owner: 'acme', repo: 'web' }).then(() => alice.rest.pulls.list(o))
+    ).data;
+    expectValid('pulls/list', 200, pr);
+    // A fork right after its 202 (a forge whose forks take 5 s): GitHub's 409 shape, no branches.
+    const slow = await startTestForge({ delays: { forkMs: 5000 } });
+    try {
+      const bob = octokit(slow.forge, await slow.forge.userToken('bob'));
+      await bob.rest.repos.createFork({ owner: 'acme', repo: 'web' });
+      const f = { owner: 'bob', repo: 'web' };
+      const ref = await bob.rest.git.getRef({ ...f, ref: 'heads/main' }).catch((e) => e);
+      expect(ref.status).toBe(409);
+      expectValid('git/get-ref', 409, ref.response.data);
+      const commit = await bob.rest.repos.getCommit({ ...f, ref: 'main' }).catch((e) => e);
+      expect(commit.status).toBe(409);
+      expectValid('repos/get-commit', 409, commit.response.data);
+      expectValid('repos/list-branches', 200, (await bob.rest.repos.listBranches(f)).data);
+    } finally {
+      await slow.close();
+    }
+    const inst = await installationToken(t.forge, 'alice');
+    const revoked = await octokit(t.forge, inst).rest.apps.revokeInstallationAccessToken();
+    expect(revoked.status).toBe(204);
+  });
+
   it('webhook payloads (push, pull_request opened/edited/closed)', async () => {
     // The PR test above opened, edited and merged a PR; its pushes went out as push events.
     const find = (event: string, action?: string) =>

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authConfig,
   cloneUrl,
+  computedPull,
   eventually,
+  forkReady,
   gitOk,
   installationToken,
   octokit,
@@ -31,6 +33,7 @@ beforeAll(async () => {
   user = octokit(t.forge, await userAccessToken(t.forge, 'alice'));
   const fork = await user.rest.repos.createFork({ owner: 'acme', repo: 'api' });
   expect(fork.status).toBe(202);
+  await forkReady(user, 'alice', 'api');
   instToken = await installationToken(t.forge, 'alice');
   inst = octokit(t.forge, instToken);
   forkDir = join(t.work, 'fork');
@@ -100,12 +103,19 @@ describe('pull requests', () => {
     });
     expect(status).toBe(201);
     number = data.number;
+    // GitHub computes mergeability in the background: unknown at first, then known.
     expect(data).toMatchObject({
       state: 'open',
       merged: false,
-      mergeable: true,
+      mergeable: null,
+      mergeable_state: 'unknown',
       commits: 1,
       changed_files: 1,
+    });
+    expect(await computedPull(user, 'acme', 'api', number)).toMatchObject({
+      mergeable: true,
+      rebaseable: true,
+      mergeable_state: 'clean',
     });
     expect(data.head).toMatchObject({
       ref: 'feature',
@@ -269,8 +279,10 @@ describe('pull requests', () => {
       head: 'c1',
       base: 'main',
     });
-    expect(pr.data.mergeable).toBe(false);
-    expect(pr.data.mergeable_state).toBe('dirty');
+    expect(pr.data.mergeable).toBeNull();
+    const computed = await computedPull(admin, 'acme', 'web', pr.data.number);
+    expect(computed.mergeable).toBe(false);
+    expect(computed.mergeable_state).toBe('dirty');
     const merge = await admin.rest.pulls
       .merge({ owner: 'acme', repo: 'web', pull_number: pr.data.number })
       .catch((e) => e);

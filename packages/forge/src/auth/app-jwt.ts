@@ -27,7 +27,7 @@ async function publicKey(app: AppRecord): Promise<CryptoKey> {
   return key;
 }
 
-/** Verifies an App JWT (RS256, iss = app id, lifetime ≤ 10 min, not expired); throws 401 ForgeErrors otherwise. */
+/** Verifies an App JWT (RS256, iss = app id or client ID, lifetime ≤ 10 min, not expired); throws 401 ForgeErrors otherwise. */
 export async function verifyAppJwt(jwt: string, app: AppRecord | null, nowMs: number): Promise<void> {
   const fail = (message: string) => new ForgeError(401, message);
   let claims: ReturnType<typeof decodeJwt>;
@@ -36,7 +36,8 @@ export async function verifyAppJwt(jwt: string, app: AppRecord | null, nowMs: nu
   } catch {
     throw fail(UNDECODABLE);
   }
-  if (!app || String(claims.iss) !== String(app.id)) throw fail(UNDECODABLE);
+  // GitHub accepts the App's id or its client ID as the issuer.
+  if (!app || (String(claims.iss) !== String(app.id) && claims.iss !== app.clientId)) throw fail(UNDECODABLE);
   try {
     const { protectedHeader } = await compactVerify(jwt, await publicKey(app), { algorithms: ['RS256'] });
     if (protectedHeader.alg !== 'RS256') throw new Error('alg');

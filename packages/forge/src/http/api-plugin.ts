@@ -19,19 +19,31 @@ const EXPOSED =
   'X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, ' +
   'X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset';
 
+/** Weak comparison (RFC 9110): `W/"x"` and `"x"` match. */
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
+  const bare = etag.replace(/^W\//, '');
   return header.split(',').some((t) => {
     const v = t.trim();
-    return v === '*' || v === etag || v.replace(/^W\//, '') === etag;
+    return v === '*' || v.replace(/^W\//, '') === bare;
   });
+}
+
+const seen = new Map<string, number>();
+/** When a response body (by hash) was first served; bounded so a long-running forge does not grow. */
+function firstSeen(hash: string, now: number): number {
+  const at = seen.get(hash);
+  if (at !== undefined) return at;
+  if (seen.size >= 50_000) seen.delete(seen.keys().next().value as string);
+  seen.set(hash, now);
+  return now;
 }
 
 /**
  * Cross-cutting behaviour of every REST call: credentials, injected faults, rate limits, conditional
  * requests (a 304 is not counted) and GitHub's response headers. Routes stay free of all of it.
  */
-export function installApiHooks(app: FastifyInstance, ctx: ForgeContext): void {
+export function installApiHooks(app: FastifyInstance, ctx: ForgeContext): RateLimiter {
   const limiter = new RateLimiter();
   app.decorateRequest<Principal | null>('principal', null);
   app.decorateRequest('uncounted', false);
@@ -77,16 +89,35 @@ export function installApiHooks(app: FastifyInstance, ctx: ForgeContext): void {
     ctx.stats.byRoute[route] = (ctx.stats.byRoute[route] ?? 0) + 1;
     let out = payload;
     if (req.method === 'GET' && reply.statusCode === 200 && typeof payload === 'string') {
-      const etag = `"${createHash('sha256').update(req.principal.scope).update('\n').update(payload).digest('hex').slice(0, 40)}"`;
+      // GitHub's ETags are weak (W/"…"); Last-Modified is when this exact answer was first given.
+      const hash = createHash('sha256')
+        .update(req.principal.scope)
+        .update('\n')
+        .update(String(req.headers.accept ?? ''))
+        .update('\n')
+        .update(payload)
+        .digest('hex')
+        .slice(0, 40);
+      const etag = `W/"${hash}"`;
+      const lastModified = firstSeen(hash, ctx.now());
       reply.header('etag', etag);
+      reply.header('last-modified', new Date(lastModified).toUTCString());
       reply.header('cache-control', 'private, max-age=60, s-maxage=60');
       reply.header('vary', 'Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding');
-      if (etagMatches(req.headers['if-none-match'], etag)) {
+      const inm = req.headers['if-none-match'];
+      const ims = Date.parse(String(req.headers['if-modified-since'] ?? ''));
+      const notModified = inm
+        ? etagMatches(inm, etag)
+        : Number.isFinite(ims) && Math.floor(lastModified / 1000) <= Math.floor(ims / 1000);
+      if (notModified) {
         reply.code(304);
         reply.removeHeader('content-type');
         out = '';
       }
     }
+    // Classic personal access tokens report their scopes (the forge's act with the user's full access).
+    if (req.principal.kind === 'user' && req.principal.via === 'pat')
+      reply.header('x-oauth-scopes', 'repo, read:org, workflow');
     const bucket = rateBucket(req.principal);
     const counted = reply.statusCode !== 304 && !req.uncounted;
     const rate = counted
@@ -105,4 +136,5 @@ export function installApiHooks(app: FastifyInstance, ctx: ForgeContext): void {
       throw new ForgeError(404, 'Not Found');
     },
   });
+  return limiter;
 }

@@ -33,6 +33,19 @@ export async function mergesCleanly(gitDir: string, baseSha: string, headSha: st
   return r.code === 0;
 }
 
+/**
+ * GitHub computes mergeability in the background: right after a PR is opened or its base/head moves, the
+ * PR reports `mergeable: null`, `mergeable_state: "unknown"`; reading it starts the computation, which
+ * here takes `delays.mergeabilityMs`.
+ */
+function mergeabilityKnown(ctx: ForgeContext, pull: PullRecord, baseSha: string, headSha: string): boolean {
+  const key = `${pull.repoId}/${pull.number}`;
+  const entry = ctx.mergeability.get(key);
+  if (entry && entry.baseSha === baseSha && entry.headSha === headSha) return Date.now() >= entry.readyAt;
+  ctx.mergeability.set(key, { baseSha, headSha, readyAt: Date.now() + ctx.delays.mergeabilityMs });
+  return ctx.delays.mergeabilityMs <= 0;
+}
+
 /** Current base/head shas (open PRs follow their branches) and, on request, the counts of the full shape. */
 export async function pullLiveData(
   ctx: ForgeContext,
@@ -51,8 +64,8 @@ export async function pullLiveData(
   const from = (await mergeBase(baseDir, baseSha, headSha).catch(() => null)) ?? baseSha;
   const files = await diffFiles(baseDir, from, headSha).catch(() => []);
   const commits = await commitsBetween(baseDir, pull.mergedAt ? from : baseSha, headSha).catch(() => []);
-  const mergeable =
-    pull.state === 'open' ? await mergesCleanly(baseDir, baseSha, headSha).catch(() => null) : null;
+  const known = pull.state === 'open' && mergeabilityKnown(ctx, pull, baseSha, headSha);
+  const mergeable = known ? await mergesCleanly(baseDir, baseSha, headSha).catch(() => null) : null;
   return {
     baseSha,
     headSha,
@@ -62,6 +75,7 @@ export async function pullLiveData(
       deletions: files.reduce((n, f) => n + f.deletions, 0),
       changedFiles: files.length,
       mergeable,
+      mergeableKnown: known,
     },
   };
 }

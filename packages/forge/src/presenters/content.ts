@@ -34,3 +34,31 @@ export function directoryItem(ctx: ForgeContext, repo: RepoRecord, ref: string, 
   const base = contentBase(ctx, repo, ref, entry);
   return { type, ...base };
 }
+
+/**
+ * A submodule entry. GitHub points `git_url` and `html_url` at the submodule's own repository (tree at the
+ * pinned commit) when it lives on the same host, and leaves them null otherwise.
+ */
+export function submoduleContent(
+  ctx: ForgeContext,
+  repo: RepoRecord,
+  ref: string,
+  entry: TreeEntry,
+  submoduleUrl: string,
+) {
+  const base = contentBase(ctx, repo, ref, entry);
+  const prefix = `${ctx.urls.web}/`;
+  const path = submoduleUrl.startsWith(prefix) ? submoduleUrl.slice(prefix.length).replace(/\.git$/, '') : '';
+  const [owner, name, ...rest] = path.split('/');
+  const onHost = Boolean(owner && name && rest.length === 0);
+  const gitUrl = onHost ? `${ctx.urls.api}/repos/${owner}/${name}/git/trees/${entry.sha}` : null;
+  const htmlUrl = onHost ? `${ctx.urls.web}/${owner}/${name}/tree/${entry.sha}` : null;
+  return {
+    type: 'submodule',
+    submodule_git_url: submoduleUrl,
+    ...base,
+    html_url: htmlUrl,
+    git_url: gitUrl,
+    _links: { self: base.url, git: gitUrl, html: htmlUrl },
+  };
+}

@@ -14,6 +14,8 @@ export interface PullLiveData {
     deletions: number;
     changedFiles: number;
     mergeable: boolean | null;
+    /** false while GitHub would still be computing mergeability. */
+    mergeableKnown: boolean;
   };
 }
 
@@ -92,9 +94,10 @@ export function pullJson(ctx: ForgeContext, base: RepoRecord, pull: PullRecord, 
     const merged = pull.mergedAt !== null;
     Object.assign(json, {
       merged,
-      mergeable: pull.state === 'open' ? d.mergeable : null,
-      rebaseable: pull.state === 'open' ? d.mergeable : null,
-      mergeable_state: pull.state !== 'open' ? 'unknown' : d.mergeable === false ? 'dirty' : 'clean',
+      mergeable: pull.state === 'open' && d.mergeableKnown ? d.mergeable : null,
+      rebaseable: pull.state === 'open' && d.mergeableKnown ? d.mergeable : null,
+      mergeable_state:
+        pull.state !== 'open' || !d.mergeableKnown ? 'unknown' : d.mergeable === false ? 'dirty' : 'clean',
       merged_by: pull.mergedBy ? userJson(ctx, pull.mergedBy) : null,
       comments: 0,
       review_comments: 0,

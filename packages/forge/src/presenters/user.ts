@@ -83,3 +83,38 @@ export function appBotUser(ctx: ForgeContext) {
   });
   return { ...user, type: 'Bot' };
 }
+
+/** GitHub's `organization-full` (`GET /orgs/{org}`): an organization's own shape, not a user's. */
+export function organizationJson(ctx: ForgeContext, a: AccountRecord) {
+  const api = `${ctx.urls.api}/orgs/${a.login}`;
+  const owned = reposOwnedBy(ctx.store.read, a.login);
+  return {
+    login: a.login,
+    id: a.id,
+    node_id: nodeId(a.type, a.id),
+    url: api,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events`,
+    hooks_url: `${api}/hooks`,
+    issues_url: `${api}/issues`,
+    members_url: `${api}/members{/member}`,
+    public_members_url: `${api}/public_members{/member}`,
+    avatar_url: `${ctx.urls.web}/avatars/u/${a.id}?v=4`,
+    description: null,
+    // Optional in GitHub's schema and typed string: omitted rather than null when unknown.
+    ...(a.name ? { name: a.name } : {}),
+    ...(a.email ? { email: a.email } : {}),
+    is_verified: false,
+    has_organization_projects: true,
+    has_repository_projects: true,
+    public_repos: owned.filter((r) => !r.private).length,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    html_url: `${ctx.urls.web}/${a.login}`,
+    type: 'Organization',
+    created_at: a.createdAt,
+    updated_at: a.createdAt,
+    archived_at: null,
+  };
+}

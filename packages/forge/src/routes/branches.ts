@@ -9,7 +9,7 @@ import { repoFromRequest } from './helpers.ts';
 
 export function branchRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   app.get('/repos/:owner/:repo/branches', async (req, reply) => {
-    const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS);
+    const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS, { emptyOk: true });
     const branches = (await listRefs(gitDir))
       .filter((r) => r.ref.startsWith('refs/heads/'))
       .map((r) => ({ name: r.ref.slice('refs/heads/'.length), sha: r.sha }))
@@ -23,7 +23,7 @@ export function branchRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   });
 
   app.get('/repos/:owner/:repo/branches/*', async (req: FastifyRequest) => {
-    const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS);
+    const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS, { emptyOk: true });
     const name = (req.params as { '*': string })['*'];
     const sha = await branchSha(gitDir, name);
     const commit = sha ? await readCommit(gitDir, sha) : null;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ForgeContext } from '../context.ts';
-import { diffFiles } from '../git/diff.ts';
+import { diffFiles, EMPTY_TREE } from '../git/diff.ts';
 import {
   branchSha,
   commitsBetween,
@@ -14,6 +14,7 @@ import {
 import { gitText } from '../git/run.ts';
 import { deleteRef, fetchRef } from '../git/write.ts';
 import { ForgeError, notFound } from '../http/errors.ts';
+import { formatPatch, requestedMedia, sendMedia, unifiedDiff } from '../http/media-types.ts';
 import { paginate } from '../http/pagination.ts';
 import { assertRepoAccess, READ_CONTENTS } from '../policies/repo-access.ts';
 import { commitJson, diffEntryJson } from '../presenters/git.ts';
@@ -86,16 +87,21 @@ export function commitRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     return result;
   });
 
-  app.get('/repos/:owner/:repo/commits/*', async (req) => {
+  app.get('/repos/:owner/:repo/commits/*', async (req, reply) => {
     const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS);
     const ref = wildcard(req);
     const sha = await resolveCommit(gitDir, ref);
     const commit = sha ? await readCommit(gitDir, sha) : null;
     if (!commit) throw new ForgeError(422, `No commit found for SHA: ${ref}`);
+    const media = requestedMedia(req, ['diff', 'patch', 'sha']);
+    if (media === 'sha') return sendMedia(reply, media, commit.sha);
+    if (media === 'diff')
+      return sendMedia(reply, media, await unifiedDiff(gitDir, commit.parents[0] ?? EMPTY_TREE, commit.sha));
+    if (media === 'patch') return sendMedia(reply, media, await formatPatch(gitDir, null, commit.sha));
     return commitJson(ctx, repo, commit, await diffFiles(gitDir, commit.parents[0] ?? null, commit.sha));
   });
 
-  app.get('/repos/:owner/:repo/compare/*', async (req) => {
+  app.get('/repos/:owner/:repo/compare/*', async (req, reply) => {
     const { repo, gitDir } = repoFromRequest(ctx, req, READ_CONTENTS);
     const basehead = wildcard(req);
     const sep = basehead.indexOf('...');
@@ -107,6 +113,9 @@ export function commitRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     if (!base || !head) throw notFound();
     const mb = await mergeBase(gitDir, base, head);
     if (!mb) throw new ForgeError(404, `No common ancestor between ${baseSpec} and ${headSpec}.`);
+    const media = requestedMedia(req, ['diff', 'patch']);
+    if (media === 'diff') return sendMedia(reply, media, await unifiedDiff(gitDir, mb, head));
+    if (media === 'patch') return sendMedia(reply, media, await formatPatch(gitDir, mb, head));
     const { ahead, behind } = await countAheadBehind(gitDir, base, head);
     const status =
       ahead === 0 && behind === 0

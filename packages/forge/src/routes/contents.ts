@@ -11,10 +11,12 @@ import {
 } from '../git/read.ts';
 import { ForgeError, notFound } from '../http/errors.ts';
 import { READ_CONTENTS } from '../policies/repo-access.ts';
-import { contentBase, directoryItem } from '../presenters/content.ts';
+import { contentBase, directoryItem, submoduleContent } from '../presenters/content.ts';
 import { putOrDeleteContents } from './contents-write.ts';
 import { githubBase64 } from './git-objects.ts';
 import { queryString, repoFromRequest } from './helpers.ts';
+
+const MAX_INLINE_BYTES = 1024 * 1024;
 
 const wantsRaw = (req: FastifyRequest) =>
   /application\/vnd\.github(\.v3)?\.raw/.test(String(req.headers.accept ?? ''));
@@ -42,7 +44,11 @@ export function contentRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     }
     if (entry.type === 'commit') {
       const url = (await readGitmodules(gitDir, commit)).get(path);
-      return { type: 'submodule', submodule_git_url: url ?? '', ...contentBase(ctx, repo, ref, entry) };
+      return submoduleContent(ctx, repo, ref, entry, url ?? '');
+    }
+    // GitHub: files over 1 MB come back without content (encoding "none"); the raw media type still works.
+    if ((entry.size ?? 0) > MAX_INLINE_BYTES && !wantsRaw(req)) {
+      return { type: 'file', encoding: 'none', ...contentBase(ctx, repo, ref, entry), content: '' };
     }
     const content = (await readBlob(gitDir, entry.sha)) ?? Buffer.alloc(0);
     if (wantsRaw(req)) {

@@ -14,13 +14,18 @@ export function repoFromRequest(
   ctx: ForgeContext,
   req: FastifyRequest,
   need: Need,
+  opts: { emptyOk?: boolean } = {},
 ): { repo: RepoRecord; gitDir: string } {
   const { owner, repo: name } = req.params as RepoParams;
   const repo = findRepo(ctx.store.read, owner, name);
   if (!repo) throw notFound();
   assertRepoAccess(ctx.store.read, req.principal, repo, need);
+  // A fork still being populated: GitHub answers git reads and contents with 409.
+  if (repo.populating && need.perm === 'contents' && !opts.emptyOk) throw repositoryEmpty();
   return { repo, gitDir: repoGitDir(ctx.reposDir, repo) };
 }
+
+export const repositoryEmpty = (): ForgeError => new ForgeError(409, 'Git Repository is empty.');
 
 export function requireUser(ctx: ForgeContext, p: Principal): AccountRecord {
   if (p.kind === 'anonymous') throw requiresAuthentication();

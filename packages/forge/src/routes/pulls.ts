@@ -10,6 +10,7 @@ import {
   requireString,
   validationFailed,
 } from '../http/errors.ts';
+import { formatPatch, requestedMedia, sendMedia, unifiedDiff } from '../http/media-types.ts';
 import { paginate } from '../http/pagination.ts';
 import { createPull } from '../operations/create-pull.ts';
 import { mergePull } from '../operations/merge-pull.ts';
@@ -61,13 +62,12 @@ export function pullRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     const base = queryString(req, 'base');
     let pulls = pullsOf(ctx.store.read, repo.id).filter((p) => state === 'all' || p.state === state);
     if (base) pulls = pulls.filter((p) => p.baseRef === base);
-    if (head) {
-      const [owner, ref] = head.includes(':') ? head.split(/:(.*)/s) : [head, undefined];
+    // GitHub filters only on `user:ref-name`; a head without the owner is ignored (all PRs come back).
+    if (head?.includes(':')) {
+      const [owner, ref] = head.split(/:(.*)/s) as [string, string];
       pulls = pulls.filter((p) => {
         const headRepo = repoById(ctx.store.read, p.headRepoId);
-        return (
-          headRepo?.owner.toLowerCase() === owner.toLowerCase() && (ref === undefined || p.headRef === ref)
-        );
+        return headRepo?.owner.toLowerCase() === owner.toLowerCase() && (ref === '' || p.headRef === ref);
       });
     }
     const sort = queryString(req, 'sort') ?? 'created';
@@ -80,9 +80,22 @@ export function pullRoutes(app: FastifyInstance, ctx: ForgeContext): void {
     return out;
   });
 
-  app.get('/repos/:owner/:repo/pulls/:number', async (req) => {
-    const { repo } = repoFromRequest(ctx, req, READ_PULLS);
-    return full(repo, pullFromRequest(ctx, req, repo));
+  app.get('/repos/:owner/:repo/pulls/:number', async (req, reply) => {
+    const { repo, gitDir } = repoFromRequest(ctx, req, READ_PULLS);
+    const pull = pullFromRequest(ctx, req, repo);
+    const media = requestedMedia(req, ['diff', 'patch']);
+    if (media) {
+      const live = await pullLiveData(ctx, repo, pull, false);
+      const from = (await mergeBase(gitDir, live.baseSha, live.headSha).catch(() => null)) ?? live.baseSha;
+      return sendMedia(
+        reply,
+        media,
+        media === 'diff'
+          ? await unifiedDiff(gitDir, from, live.headSha)
+          : await formatPatch(gitDir, from, live.headSha),
+      );
+    }
+    return full(repo, pull);
   });
 
   app.patch('/repos/:owner/:repo/pulls/:number', async (req) => {

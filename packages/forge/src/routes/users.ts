@@ -4,7 +4,7 @@ import { notFound } from '../http/errors.ts';
 import { paginate } from '../http/pagination.ts';
 import { canAccess, READ_METADATA, userRole } from '../policies/repo-access.ts';
 import { repoJson } from '../presenters/repository.ts';
-import { privateUser, publicUser } from '../presenters/user.ts';
+import { organizationJson, privateUser, publicUser } from '../presenters/user.ts';
 import type { RepoRecord } from '../state/model.ts';
 import { findAccount, fullName, reposOwnedBy } from '../state/queries.ts';
 import { queryString, requireUser } from './helpers.ts';
@@ -42,17 +42,7 @@ export function userRoutes(app: FastifyInstance, ctx: ForgeContext): void {
   app.get<{ Params: { org: string } }>('/orgs/:org', async (req) => {
     const account = findAccount(ctx.store.read, req.params.org);
     if (account?.type !== 'Organization') throw notFound();
-    return {
-      ...publicUser(ctx, account),
-      hooks_url: `${ctx.urls.api}/orgs/${account.login}/hooks`,
-      issues_url: `${ctx.urls.api}/orgs/${account.login}/issues`,
-      members_url: `${ctx.urls.api}/orgs/${account.login}/members{/member}`,
-      public_members_url: `${ctx.urls.api}/orgs/${account.login}/public_members{/member}`,
-      description: null,
-      is_verified: false,
-      has_organization_projects: true,
-      has_repository_projects: true,
-    };
+    return organizationJson(ctx, account);
   });
 
   app.get('/user/repos', async (req, reply) => {

@@ -51,6 +51,9 @@ export interface RepoRecord {
   updatedAt: string;
   pushedAt: string;
   nextNumber: number;
+  /** A fork whose git content is still being copied (GitHub: forks are populated after the 202). */
+  populating?: boolean;
+  populateDefaultBranchOnly?: boolean;
 }
 
 export interface PullRecord {

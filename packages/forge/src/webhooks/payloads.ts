@@ -81,6 +81,7 @@ export function pullRequestPayload(
     deletions: 0,
     changedFiles: 0,
     mergeable: null,
+    mergeableKnown: false,
   };
   return {
     action,

@@ -40,8 +40,14 @@ export function appNotInstalled(github: GithubServices, ref: RepoRef): AppError 
   );
 }
 
-/** The installation of the App that covers `ref` (GET /repos/{owner}/{repo}/installation, as the App). */
-export async function upstreamInstallationId(github: GithubServices, ref: RepoRef): Promise<number> {
+/**
+ * The installation of the App that covers `ref` (GET /repos/{owner}/{repo}/installation, as the App), asked
+ * every time: an uninstall must be refused at once with the remedy, not met as a dead token.
+ */
+export const upstreamInstallationId = (github: GithubServices, ref: RepoRef): Promise<number> =>
+  lookUpInstallationId(github, ref);
+
+async function lookUpInstallationId(github: GithubServices, ref: RepoRef): Promise<number> {
   let app = apps.get(github);
   if (!app) {
     // Through the shared client layer: retries on 5xx and secondary rate limits like every other read.
@@ -111,13 +117,15 @@ export async function upstreamReader(
   }
   const hit = cache.get(key);
   if (hit && hit.expiresAt - Date.now() > REUSE_MARGIN_MS) return hit.octokit;
-  const minted = await github.broker.mintInstallationToken({
-    installationId,
-    repositories: names,
-    permissions: { ...READ_PERMISSIONS },
-    purpose: 'upstream.read',
-    actor,
-  });
+  const minted = await mintWithRetries(() =>
+    github.broker.mintInstallationToken({
+      installationId,
+      repositories: names,
+      permissions: { ...READ_PERMISSIONS },
+      purpose: 'upstream.read',
+      actor,
+    }),
+  );
   const octokit = github.client.octokit({
     token: minted.token,
     scope: `installation:${key}`,
@@ -125,4 +133,21 @@ export async function upstreamReader(
   });
   cache.set(key, { octokit, expiresAt: Date.parse(minted.expiresAt) });
   return octokit;
+}
+
+/** Minting is a write GitHub may refuse transiently (5xx, secondary rate limit); retried like reads are. */
+async function mintWithRetries<T>(mint: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mint();
+    } catch (err) {
+      const e = err as AppError;
+      const status = Number(e.details?.status ?? 0);
+      const transient =
+        e.code === 'github_unreachable' ||
+        (e.code === 'github_token_refused' && (status === 429 || /secondary rate limit/i.test(e.message)));
+      if (!transient || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt) * Math.random()));
+    }
+  }
 }

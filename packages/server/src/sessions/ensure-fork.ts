@@ -45,6 +45,8 @@ export async function ensureFork(
   }
   const existing = await orNullOn404(octokit.rest.repos.get({ owner: login, repo: upstream.repo }));
   if (existing?.data.fork && existing.data.parent?.full_name?.toLowerCase() === upstreamName.toLowerCase()) {
+    // It may have been created a moment ago (by another session) and still be empty.
+    await waitUntilPopulated(octokit, { owner: login, repo: upstream.repo }, existing.data.default_branch);
     return {
       owner: login,
       repo: upstream.repo,
@@ -67,9 +69,41 @@ export async function ensureFork(
     throw err;
   }
   const fork = { owner: created.data.owner.login, repo: created.data.name };
-  for (let i = 0; i < 20; i++) {
-    if (await orNullOn404(octokit.rest.repos.get(fork))) break;
-    await new Promise((r) => setTimeout(r, 250 * (i + 1)));
-  }
+  await waitUntilPopulated(octokit, fork, created.data.default_branch);
   return { ...fork, fullName: created.data.full_name, cloneUrl: created.data.clone_url };
+}
+
+/** How long a fork may take to be populated before the session start gives up. */
+export const FORK_READY_TIMEOUT_MS = 60_000;
+
+/**
+ * GitHub answers a fork request with 202 and copies the repository afterwards: until then the fork exists
+ * but is empty (its branches 404, git reads 409 "Git Repository is empty."). Waits, with backoff, until
+ * its default branch answers; a fork that never fills is a clear 503, not a runner failing to push.
+ */
+export async function waitUntilPopulated(
+  octokit: Octokit,
+  fork: RepoRef,
+  branch: string,
+  timeoutMs = FORK_READY_TIMEOUT_MS,
+): Promise<void> {
+  const started = Date.now();
+  for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      await octokit.rest.repos.getBranch({ ...fork, branch });
+      return;
+    } catch (err) {
+      const status = httpStatus(err);
+      if (status !== 404 && status !== 409) throw err;
+    }
+    if (Date.now() - started + delay > timeoutMs) {
+      throw new AppError(
+        503,
+        'fork_not_ready',
+        `Your fork ${fork.owner}/${fork.repo} was created but GitHub has not finished copying it; start the session again in a minute.`,
+        { fork: `${fork.owner}/${fork.repo}` },
+      );
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
 }

@@ -100,6 +100,16 @@ describe.each(DATABASES)('sessions end to end against the forge, through the pub
       pull_number: prs['acme/umbrella']!.number,
     });
     expect(umbrellaPr.data.body).toContain(prs['acme/api']!.url);
+    // With the forge's asynchronous forks and mergeability on (its default), each PR exists exactly once.
+    for (const repo of ['umbrella', 'api']) {
+      const open = await admin.rest.pulls.list({
+        owner: 'acme',
+        repo,
+        head: `alice:${s.output.branch}`,
+        state: 'all',
+      });
+      expect(open.data, repo).toHaveLength(1);
+    }
     // No title given: the prompt's first line names the session and its pull requests.
     expect(s.title).toBe('echo "umbrella change" >> README.md');
     expect(umbrellaPr.data.title).toBe('[rfe/checkout] echo "umbrella change" >> README.md');
@@ -251,5 +261,12 @@ describe.each(DATABASES)('sessions end to end against the forge, through the pub
       role: 'umbrella',
     });
     expect(sb.pullRequests[0]!.head.startsWith('bob:')).toBe(true);
+    const onForge = await admin.rest.pulls.list({
+      owner: 'acme',
+      repo: 'umbrella',
+      head: sb.pullRequests[0]!.head,
+      state: 'all',
+    });
+    expect(onForge.data).toHaveLength(1);
   });
 });
