@@ -6,6 +6,7 @@ import type { Reporter } from '../shell/reporter.ts';
 import { type Git, GitError } from './git.ts';
 import { displayUrl, repoFullNameFromUrl } from './repo-url.ts';
 import { type DeclaredSubmodule, readDeclaredSubmodules } from './submodules.ts';
+import { relativeToWorkspace } from './workspace-paths.ts';
 
 export interface ClonedSubmodule {
   path: string;
@@ -57,7 +58,7 @@ export async function cloneWorkspace(
       urls: [request.url],
     });
   } catch (error) {
-    throw cloneFailure(error, request);
+    throw cloneFailure(error, request, root);
   }
   const baseSha = await git.output(root, ['rev-parse', 'HEAD']);
   const declared = await readDeclaredSubmodules(git, root);
@@ -82,7 +83,7 @@ export async function cloneWorkspace(
       allowFailure: true,
     });
     if (update.code !== 0) {
-      const reason = new GitError(['submodule'], update).reason;
+      const reason = relativeToWorkspace(new GitError(['submodule'], update).reason, root);
       if (isRequired) {
         throw new RunError(
           'submodule_inaccessible',
@@ -124,7 +125,7 @@ async function forgetSubmodule(git: Git, root: string, submodule: DeclaredSubmod
   await rm(join(root, '.git', 'modules', submodule.name), { recursive: true, force: true });
 }
 
-function cloneFailure(error: unknown, request: CloneRequest): RunError {
+function cloneFailure(error: unknown, request: CloneRequest, root: string): RunError {
   if (!(error instanceof GitError))
     return new RunError('input_inaccessible', String(error), { cause: error });
   const where = `${request.repo} (${displayUrl(request.url)})`;
@@ -136,6 +137,6 @@ function cloneFailure(error: unknown, request: CloneRequest): RunError {
   }
   return new RunError(
     'input_inaccessible',
-    `Could not clone ${where}: ${error.reason}. Check that the repository exists and that the session's token can read it (is the GitHub App installed on it?).`,
+    `Could not clone ${where}: ${relativeToWorkspace(error.reason, root)}. Check that the repository exists and that the session's token can read it (is the GitHub App installed on it?).`,
   );
 }

@@ -84,6 +84,22 @@ export const settings = {
     ),
     env: 'SYNC_INTERVAL_SECONDS',
   },
+  apiTokenDefaultDays: {
+    ...integer('Lifetime of an API token created without ttlDays, in days', 30, 1, 3650),
+    env: 'API_TOKEN_DEFAULT_DAYS',
+  },
+  apiTokenMaxDays: {
+    ...integer('Longest lifetime an API token may be created with, in days', 90, 1, 3650),
+    env: 'API_TOKEN_MAX_DAYS',
+  },
+  storageEndpointAllow: {
+    ...boolean(
+      "Allow projects' external storage endpoints in loopback, private, link-local and metadata address ranges (default: on only with AUTH_MODE=dev)",
+      false,
+    ),
+    default: undefined as boolean | undefined,
+    env: 'STORAGE_ENDPOINT_ALLOW',
+  },
   sessionTimeoutSeconds: {
     ...integer('Longest a session may run before its runner is stopped', 3600, 30, 86_400),
     env: 'SESSION_TIMEOUT_SECONDS',
@@ -229,6 +245,12 @@ function checkCombinations(config: Config): void {
     );
   }
   checkIdentityCombinations(config);
+  if (config.apiTokenDefaultDays > config.apiTokenMaxDays) {
+    throw new ConfigError(
+      'API_TOKEN_DEFAULT_DAYS',
+      `is ${config.apiTokenDefaultDays}, longer than API_TOKEN_MAX_DAYS (${config.apiTokenMaxDays}).`,
+    );
+  }
   if (config.authMode === 'dev' && !isLoopback(config.host) && !config.allowDevAuthOnNetwork) {
     throw new ConfigError(
       'HOST',

@@ -8,6 +8,7 @@ import {
   type S3Credentials,
   type StorageSettings,
 } from './project-storage.ts';
+import { checkStorageEndpoint } from './storage-endpoint-check.ts';
 
 export interface VerifiedStorage {
   settings: StorageSettings;
@@ -52,6 +53,10 @@ export async function verifyStorage(
       });
     }
   }
+  await checkStorageEndpoint(
+    input.endpoint,
+    ctx.config.storageEndpointAllow ?? ctx.config.authMode === 'dev',
+  );
   const settings: StorageSettings = {
     kind: 'external',
     endpoint: input.endpoint,
@@ -77,6 +82,14 @@ function rethrowProbe(err: unknown, kind: 'managed' | 'external'): never {
         step: err.step,
         hint: err.hint,
       },
+    );
+  }
+  if (err instanceof StorageProbeError && err.code === 'unknown') {
+    // Whatever answered is not an object store; its answer (an internal page?) is not echoed.
+    throw new UnprocessableError(
+      'storage_not_s3',
+      `The storage endpoint answered step "${err.step}" in a way no S3 service does: this endpoint does not speak S3. Check the endpoint URL.`,
+      { step: err.step, storage: kind },
     );
   }
   if (err instanceof StorageProbeError) {

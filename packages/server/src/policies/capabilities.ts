@@ -10,6 +10,7 @@ export const projectCapabilities = {
   'session.cancel.own': 'edit',
   'session.input': 'edit',
   'specify.run': 'edit',
+  'workspace.sync': 'edit',
   'session.cancel.any': 'admin',
   'workspace.manage': 'admin',
   'storage.manage': 'admin',

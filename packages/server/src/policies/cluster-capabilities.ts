@@ -25,6 +25,7 @@ export const clusterCapabilities: Record<ProjectCapability, ClusterAttributes> =
   'session.cancel.own': { resource: 'sessions', subresource: 'cancel', verb: 'create' },
   'session.input': { resource: 'sessions', subresource: 'messages', verb: 'create' },
   'specify.run': { resource: 'workspaces', subresource: 'specify', verb: 'create' },
+  'workspace.sync': { resource: 'workspaces', subresource: 'sync', verb: 'create' },
   'session.cancel.any': { resource: 'sessions', verb: 'delete' },
   'workspace.manage': { resource: 'workspaces', verb: 'create' },
   'storage.manage': { resource: 'projects', subresource: 'storage', verb: 'update' },

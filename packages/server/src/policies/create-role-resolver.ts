@@ -11,5 +11,6 @@ export function createRoleResolver(config: Config, db: Db): RoleResolver {
     namespacePrefix: config.k8sNamespacePrefix,
     userPrefix: config.kubeUserPrefix,
     groupPrefix: config.kubeGroupPrefix,
+    allProjects: () => db.selectFrom('projects').selectAll().orderBy('name').execute(),
   });
 }

@@ -94,6 +94,46 @@ describe('RBAC_MODE=kubernetes: roles from SubjectAccessReviews', () => {
     expect(res.json().error.details).toMatchObject({ capability: 'members.manage', role: 'view' });
   });
 
+  it('the project list comes from the cluster: users bound only by a RoleBinding see the project; a database membership without a binding shows nothing', async () => {
+    const list = async (user: string) =>
+      (
+        (await t.app.inject({ method: 'GET', url: '/api/projects', headers: await t.as(user) })).json() as {
+          items: { name: string }[];
+        }
+      ).items.map((p) => p.name);
+    const members = await t.ctx.db.selectFrom('project_members').select('subject').execute();
+    expect(members.map((m) => m.subject)).not.toContain('carol'); // no database membership at all
+    expect(await list('carol')).toEqual(['team-a']);
+    expect(await list('bob')).toEqual(['team-a']); // through the acme-readers group
+    // alice created team-c and holds its admin row in the database, but nothing binds her in rfe-team-c.
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      headers: await t.as('alice'),
+      payload: { name: 'team-c', storage: { kind: 'managed' } },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(await list('alice')).toEqual(['team-a']);
+  });
+
+  it('the members API refuses writes with a message pointing at RoleBindings (roles come from the cluster)', async () => {
+    const headers = await t.as('alice');
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/projects/team-a/members/bob',
+      headers,
+      payload: { role: 'edit' },
+    });
+    expect(put.statusCode).toBe(409);
+    expect(put.json().error.code).toBe('members_from_cluster');
+    expect(put.json().error.message).toContain('RoleBinding in namespace rfe-team-a');
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/projects/team-a/members/alice', headers });
+    expect(del.statusCode).toBe(409);
+    const rows = await t.ctx.db.selectFrom('project_members').select('subject').execute();
+    expect(rows.map((m) => m.subject)).not.toContain('bob');
+    expect(rows.map((m) => m.subject)).toContain('alice');
+  });
+
   it('answers are cached briefly: a second page load asks nothing', async () => {
     const before = kube.requests.length;
     await access('alice');

@@ -25,6 +25,8 @@ export class KubernetesRoles implements RoleResolver {
       userPrefix?: string;
       groupPrefix?: string;
       now?: () => number;
+      /** Every project on the platform; the list shows those where the cluster grants the user a role. */
+      allProjects?: () => Promise<ProjectsTable[]>;
     } = {},
   ) {
     this.api = kubeConfig.makeApiClient(AuthorizationV1Api);
@@ -45,6 +47,19 @@ export class KubernetesRoles implements RoleResolver {
     }
     this.cache.set(key, { role, until: now + CACHE_MS });
     return role;
+  }
+
+  /** The projects in whose namespace the user's SubjectAccessReviews grant a role. */
+  async projectsFor(user: User): Promise<ProjectsTable[]> {
+    const all = (await this.opts.allProjects?.()) ?? [];
+    const roles = await Promise.all(all.map((p) => this.roleOf(p, user)));
+    return all.filter((_, i) => roles[i] !== null);
+  }
+
+  /** Roles are RoleBindings in the cluster here: the members API does not write them. */
+  membersReadOnly(project: ProjectsTable): string {
+    const namespace = this.namespaceOf(project.name) ?? `${this.opts.namespacePrefix ?? ''}${project.name}`;
+    return `Roles come from the cluster (RBAC_MODE=kubernetes), so members are not written here: create or delete a RoleBinding in namespace ${namespace} that binds the ClusterRole ambient-project-view, ambient-project-edit or ambient-project-admin to the user or group (e.g. kubectl create rolebinding alice-edit -n ${namespace} --clusterrole=ambient-project-edit --user=${this.opts.userPrefix ?? ''}alice).`;
   }
 
   /** The namespace the launcher uses for the project; null when prefix + name is no valid namespace name. */

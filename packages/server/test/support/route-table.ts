@@ -78,8 +78,9 @@ export const ROUTES: Record<string, RouteRow> = {
     spec: true,
   },
   'POST /api/projects/:p/workspaces/:w/sync': {
-    access: 'project.view',
-    min: 'view',
+    // Sync makes upstream API calls on the platform's installation: edit (issue #13), not every viewer.
+    access: 'workspace.sync',
+    min: 'edit',
     allowed: missing,
     spec: true,
   },

@@ -10,7 +10,7 @@ import {
   listUsers,
   revokeApiToken,
 } from '../../db/users.ts';
-import { NotFoundError } from '../../errors.ts';
+import { BadRequestError, NotFoundError } from '../../errors.ts';
 import { signedInUser } from '../../http/current-user.ts';
 import { SESSION_COOKIE } from '../../http/principal.ts';
 import { errorResponses } from '../../http/schemas.ts';
@@ -98,7 +98,14 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       schema: { tags: ['auth'], body: CreateTokenBody, response: { 201: CreatedToken, ...errorResponses() } },
     },
     async (request, reply) => {
-      const ttl = request.body.ttlDays ? request.body.ttlDays * 86_400_000 : undefined;
+      const days = request.body.ttlDays ?? ctx.config.apiTokenDefaultDays;
+      if (days > ctx.config.apiTokenMaxDays) {
+        throw new BadRequestError(
+          `body.ttlDays: a token lives at most ${ctx.config.apiTokenMaxDays} days (API_TOKEN_MAX_DAYS); ask for fewer.`,
+          { field: 'ttlDays', maxDays: ctx.config.apiTokenMaxDays },
+        );
+      }
+      const ttl = days * 86_400_000;
       const created = await createApiToken(ctx.db, signedInUser(request).id, request.body.name, ttl);
       return reply.status(201).send({ ...created, name: request.body.name });
     },

@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { appendAudit } from '../../db/audit.ts';
 import { countAdmins, deleteMember, listMembers, putMember } from '../../db/projects.ts';
 import type { ProjectMembersTable } from '../../db/schema.ts';
+import { findUserBySubject } from '../../db/users.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import { signedInUser } from '../../http/current-user.ts';
 import { errorResponses, ProjectParams } from '../../http/schemas.ts';
@@ -51,7 +52,15 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
     },
     async (request, reply) => {
       const project = request.project!;
+      const readOnly = ctx.roles.membersReadOnly(project);
+      if (readOnly) throw new ConflictError(readOnly, { rbacMode: 'kubernetes' }, 'members_from_cluster');
       const { kind, subject } = parseSubject(request.params.subject);
+      if (kind === 'user' && !(await findUserBySubject(ctx.db, subject))) {
+        throw new NotFoundError(
+          `No user "${subject}" is known to the platform (users appear after their first sign-in). For a group, name it group:${subject}.`,
+          { subject },
+        );
+      }
       const members = await listMembers(ctx.db, project.id);
       const current = members.find((m) => m.subject_kind === kind && m.subject === subject);
       if (
@@ -97,6 +106,8 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
     },
     async (request, reply) => {
       const project = request.project!;
+      const readOnly = ctx.roles.membersReadOnly(project);
+      if (readOnly) throw new ConflictError(readOnly, { rbacMode: 'kubernetes' }, 'members_from_cluster');
       const { kind, subject } = parseSubject(request.params.subject);
       const members = await listMembers(ctx.db, project.id);
       const current = members.find((m) => m.subject_kind === kind && m.subject === subject);

@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { listProjectsFor } from '../../db/projects.ts';
 import { signedInUser } from '../../http/current-user.ts';
 import { errorResponses, ProjectParams } from '../../http/schemas.ts';
 import { createProject } from '../../operations/create-project.ts';
@@ -39,7 +38,7 @@ export async function projectRoutes(app: FastifyInstance, ctx: AppContext): Prom
       },
     },
     async (request) => ({
-      items: (await listProjectsFor(ctx.db, signedInUser(request))).map(presentProject),
+      items: (await ctx.roles.projectsFor(signedInUser(request))).map(presentProject),
     }),
   );
 

@@ -60,7 +60,7 @@ export async function workspaceStatusRoutes(app: FastifyInstance, ctx: AppContex
   r.post(
     '/api/projects/:p/workspaces/:w/sync',
     {
-      config: { access: 'project.view' },
+      config: { access: 'workspace.sync' },
       schema: {
         tags: ['workspaces'],
         summary: "Sync now: re-read the upstream status (through the App's installation on its owner)",

@@ -226,7 +226,7 @@ describe.each(DATABASES)('workspaces against the forge (%s)', (database) => {
     });
     expect(s.warnings).toEqual([]);
     await aliceGh.rest.repos.update({ owner: 'acme', repo: 'umbrella', allow_merge_commit: false });
-    const synced = await call('bob', 'POST', '/api/projects/acme/workspaces/checkout-flow/sync');
+    const synced = await call('alice', 'POST', '/api/projects/acme/workspaces/checkout-flow/sync'); // sync needs edit
     expect(synced.json().warnings.map((w: { code: string }) => w.code)).toEqual(['merge_commits_disabled']);
     await aliceGh.rest.repos.update({ owner: 'acme', repo: 'umbrella', allow_merge_commit: true });
   });
