@@ -117,15 +117,14 @@ export async function upstreamReader(
   }
   const hit = cache.get(key);
   if (hit && hit.expiresAt - Date.now() > REUSE_MARGIN_MS) return hit.octokit;
-  const minted = await mintWithRetries(() =>
-    github.broker.mintInstallationToken({
-      installationId,
-      repositories: names,
-      permissions: { ...READ_PERMISSIONS },
-      purpose: 'upstream.read',
-      actor,
-    }),
-  );
+  // The broker retries a mint GitHub refuses transiently (retry-token-mint.ts).
+  const minted = await github.broker.mintInstallationToken({
+    installationId,
+    repositories: names,
+    permissions: { ...READ_PERMISSIONS },
+    purpose: 'upstream.read',
+    actor,
+  });
   const octokit = github.client.octokit({
     token: minted.token,
     scope: `installation:${key}`,
@@ -133,21 +132,4 @@ export async function upstreamReader(
   });
   cache.set(key, { octokit, expiresAt: Date.parse(minted.expiresAt) });
   return octokit;
-}
-
-/** Minting is a write GitHub may refuse transiently (5xx, secondary rate limit); retried like reads are. */
-async function mintWithRetries<T>(mint: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await mint();
-    } catch (err) {
-      const e = err as AppError;
-      const status = Number(e.details?.status ?? 0);
-      const transient =
-        e.code === 'github_unreachable' ||
-        (e.code === 'github_token_refused' && (status === 429 || /secondary rate limit/i.test(e.message)));
-      if (!transient || attempt >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt) * Math.random()));
-    }
-  }
 }
