@@ -22,6 +22,9 @@ import { Reconciler } from './reconcile-sessions.ts';
 import { createSessionMetrics, type SessionMetrics } from './session-metrics.ts';
 import { decideOutcome } from './session-outcome.ts';
 
+/** Runner messages the backend acts on (act-on-log.ts): PRs to open, the error, the result. */
+const ACTIONABLE = new Set(['pr_intent', 'error', 'result']);
+
 /** The part of a persisted runner message the backend acts on. */
 export interface RunnerMessage {
   type: string;
@@ -90,7 +93,9 @@ export class SessionManager {
       this.launchedAt.delete(sessionId);
       this.metrics.firstMessage.observe((performance.now() - started) / 1000);
     }
-    this.kick(sessionId);
+    // Only these make the log worth acting on; the cursor moves past the rest when it next runs (or at exit),
+    // so a stream of log lines costs no database round trips per stored chunk.
+    if (messages.some((m) => ACTIONABLE.has(m.type))) this.kick(sessionId);
   }
 
   /** Schedules acting on the session's log (and settling it once its runner exited), once per burst. */
