@@ -16,6 +16,8 @@ export interface ServerProcess {
   readonly pid: number | undefined;
   /** SIGKILL: no shutdown hooks, no flush, no final index. */
   kill(): Promise<void>;
+  /** SIGTERM: the server closes and exits by itself (so `--cpu-prof` and the like get written). */
+  stop(): Promise<void>;
 }
 
 /** Starts the application in a child process on `dataDir` and `port`; resolves once it listens. */
@@ -50,13 +52,15 @@ export async function startServerProcess(
       reject(new Error(`server exited with ${code}\n${stderr}`));
     });
   });
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(name);
+    await exited;
+  };
   return {
     pid: child.pid,
-    kill: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGKILL');
-      await exited;
-    },
+    kill: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
   };
 }
