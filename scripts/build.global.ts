@@ -1,6 +1,6 @@
-import { buildRunner } from './build.mjs';
+import { buildCli, buildRunner } from './build.mjs';
 
-/** Vitest global setup: the suite runs the runner as the launchers do, built once (scripts/build.mjs). */
+/** Vitest global setup: the suite runs the runner and the `rfe` CLI as they run in use, built once (scripts/build.mjs). */
 export default async function setup(): Promise<void> {
-  await buildRunner();
+  await Promise.all([buildRunner(), buildCli()]);
 }

@@ -2,9 +2,17 @@
 /**
  * Builds what runs at run time, once, so nothing compiles TypeScript when a session starts:
  *
- * - the runner: packages/runner/src/main.ts → packages/runner/dist/main.js, one ES module bundled by esbuild
- *   with the workspace packages (@rfe/*, TypeScript sources) inlined and every npm dependency left to
- *   node_modules. The process launcher and the Kubernetes runner command run `node packages/runner/dist/main.js`.
+ * - the runner: packages/runner/src/main.ts → packages/runner/dist/main.js. The process launcher and the
+ *   Kubernetes runner command run `node packages/runner/dist/main.js`.
+ * - the CLI with the server and the forge it starts: packages/cli/src/main.ts → packages/cli/dist/main.js,
+ *   what `packages/cli/bin/rfe.js` (`rfe up`, `rfe token`, `rfe forge`) and `npm start` run.
+ *
+ * Each is one ES module bundled by esbuild with the workspace packages (@rfe/*, TypeScript sources) inlined
+ * and every npm dependency left to node_modules (native ones such as better-sqlite3, and those that load
+ * files or workers by path such as pino, must stay there anyway). `import.meta.url`/`dirname`/`filename`
+ * in a bundled source keep meaning that source file's place in the tree (rewritten relative to the bundle),
+ * so the paths the code finds at run time — the web UI's dist/, the runner's bundle, the directory store's
+ * worker script, package.json files — are the same built as under tsx.
  * - with `--web`: the web UI (vite build) when packages/web/dist is missing or older than its sources.
  *
  * Runs on `npm install` (the root `prepare` script), before every `npm start`, and once before the test suite
@@ -30,20 +38,58 @@ const workspaceInline = {
   },
 };
 
-export async function buildRunner() {
+const importMeta = /\bimport\.meta\.(url|dirname|filename)\b/g;
+
+/** `import.meta.*` of each bundled workspace source, as seen from its own file rather than the bundle's. */
+function sourceLocations(outfile) {
+  const outDir = path.dirname(outfile);
+  const relative = (to) => path.relative(outDir, to).split(path.sep).join('/');
+  return {
+    name: 'source-locations',
+    setup(b) {
+      b.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const text = await fs.promises.readFile(args.path, 'utf8');
+        if (!text.includes('import.meta.')) return undefined;
+        const file = JSON.stringify(relative(args.path));
+        const dir = JSON.stringify(relative(path.dirname(args.path)) || '.');
+        const contents = text.replace(importMeta, (_, what) =>
+          what === 'url'
+            ? `new URL(${file}, import.meta.url).href`
+            : `__rfeFileURLToPath(new URL(${what === 'dirname' ? dir : file}, import.meta.url))`,
+        );
+        return { contents, loader: path.extname(args.path).endsWith('ts') ? 'ts' : 'js' };
+      });
+    },
+  };
+}
+
+/** Bundles entry (a path from the repo root, or absolute) into outfile; resolves to the build time in ms. */
+export async function bundle(entry, outfile) {
   const started = performance.now();
   await build({
-    entryPoints: [path.join(root, 'packages/runner/src/main.ts')],
-    outfile: path.join(root, 'packages/runner/dist/main.js'),
+    entryPoints: [path.resolve(root, entry)],
+    outfile: path.resolve(root, outfile),
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [workspaceInline],
+    banner: { js: "import { fileURLToPath as __rfeFileURLToPath } from 'node:url';" },
+    plugins: [workspaceInline, sourceLocations(path.resolve(root, outfile))],
   });
   return performance.now() - started;
+}
+
+/** packages/runner/dist/main.js; resolves to the build time in ms. */
+export function buildRunner() {
+  return bundle('packages/runner/src/main.ts', 'packages/runner/dist/main.js');
+}
+
+/** packages/cli/dist/main.js (the CLI, the server and the forge); resolves to the build time in ms. */
+export function buildCli() {
+  return bundle('packages/cli/src/main.ts', 'packages/cli/dist/main.js');
 }
 
 function newestMtime(dir) {
@@ -68,8 +114,9 @@ export function webIsStale() {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const ms = await buildRunner();
-  console.log(`built packages/runner/dist/main.js in ${ms.toFixed(0)} ms`);
+  const [runnerMs, cliMs] = await Promise.all([buildRunner(), buildCli()]);
+  console.log(`built packages/runner/dist/main.js in ${runnerMs.toFixed(0)} ms`);
+  console.log(`built packages/cli/dist/main.js in ${cliMs.toFixed(0)} ms`);
   if (process.argv.includes('--web') && fs.existsSync(path.join(root, 'packages/web/vite.config.ts'))) {
     if (webIsStale()) {
       console.log('building the web UI (packages/web/dist is missing or older than its sources)');
