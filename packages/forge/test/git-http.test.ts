@@ -254,12 +254,56 @@ describe('installation token scope on git and the API', () => {
       dir,
     );
     expect(r.code).not.toBe(0);
+    // Stock git prints the reason GitHub gives inside the [remote rejected] line, with no remote: lines.
     expect(r.stderr).toContain(
-      'refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission',
+      ' ! [remote rejected] HEAD -> wf (refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission)',
     );
+    expect(r.stderr).not.toMatch(/^remote:/m);
+    expect(r.stderr).not.toContain('hook declined');
     expect(
       (await alice.rest.git.getRef({ owner: 'alice', repo: 'api', ref: 'heads/wf' }).catch((e) => e)).status,
     ).toBe(404);
+
+    // The same token's other refs are updated as before: per ref, with the push recorded (webhook).
+    const plain = await gitOk(['commit-tree', 'HEAD^^{tree}', '-p', 'HEAD^', '-m', 'no workflow'], dir);
+    const mixed = await git(
+      [...authConfig(token), 'push', 'origin', 'HEAD:refs/heads/wf2', `${plain}:refs/heads/no-wf`],
+      dir,
+    );
+    expect(mixed.code).not.toBe(0);
+    expect(mixed.stderr).toMatch(/ \* \[new branch\] +[0-9a-f]+ -> no-wf\n/);
+    expect(mixed.stderr).toMatch(
+      / ! \[remote rejected\] HEAD -> wf2 \(refusing to allow a GitHub App to create or update workflow `\.github\/workflows\/ci\.yml` without `workflows` permission\)/,
+    );
+    expect(
+      (await alice.rest.git.getRef({ owner: 'alice', repo: 'api', ref: 'heads/no-wf' })).data.object.sha,
+    ).toBe(plain);
+    await eventually(() =>
+      hooks.received.find((h) => h.event === 'push' && h.payload.ref === 'refs/heads/no-wf'),
+    );
+    // An atomic push is refused whole.
+    const atomic = await git(
+      [
+        ...authConfig(token),
+        'push',
+        '--atomic',
+        'origin',
+        'HEAD:refs/heads/wf3',
+        `${plain}:refs/heads/no-wf2`,
+      ],
+      dir,
+    );
+    expect(atomic.code).not.toBe(0);
+    expect(atomic.stderr).toMatch(/ ! \[remote rejected\] [0-9a-f]+ -> no-wf2 \(atomic push failure\)/);
+    expect(
+      (await alice.rest.git.getRef({ owner: 'alice', repo: 'api', ref: 'heads/no-wf2' }).catch((e) => e))
+        .status,
+    ).toBe(404);
+    // Deleting a branch needs no workflow check.
+    const deleted = await git([...authConfig(token), 'push', 'origin', ':refs/heads/no-wf'], dir);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stderr).toContain(' - [deleted]         no-wf');
+
     const allowed = await installationToken(t.forge, 'alice', {
       repositories: ['api'],
       permissions: { contents: 'write', workflows: 'write' },

@@ -1,3 +1,4 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeed, seedWithoutOrgInstallation } from '../src/index.ts';
@@ -21,6 +22,7 @@ import {
 let inside: TestForge; // App installed on acme (the default seed)
 let outside: TestForge; // App only on the users' accounts
 let readOnly: TestForge; // App on acme with contents: read
+let noWorkflows: TestForge; // App on acme with contents: write, without workflows
 let counter = 0;
 
 const readOnlySeed = {
@@ -31,14 +33,26 @@ const readOnlySeed = {
   ],
 };
 
+const noWorkflowsSeed = {
+  ...defaultSeed,
+  installations: [
+    {
+      account: 'acme',
+      permissions: { contents: 'write', metadata: 'read', pull_requests: 'write' } as const,
+    },
+    { account: 'alice' },
+  ],
+};
+
 beforeAll(async () => {
-  [inside, outside, readOnly] = await Promise.all([
+  [inside, outside, readOnly, noWorkflows] = await Promise.all([
     startTestForge(),
     startTestForge({ seed: seedWithoutOrgInstallation }),
     startTestForge({ seed: readOnlySeed }),
+    startTestForge({ seed: noWorkflowsSeed }),
   ]);
 });
-afterAll(() => Promise.all([inside, outside, readOnly].map((t) => t?.close())));
+afterAll(() => Promise.all([inside, outside, readOnly, noWorkflows].map((t) => t?.close())));
 
 async function call(t: TestForge, method: string, path: string, token?: string, body?: unknown) {
   const res = await fetch(`${t.forge.apiUrl}${path}`, {
@@ -127,6 +141,38 @@ describe('user access token × installation × visibility × read/write', () => 
   });
 });
 
+describe('the permissions object on repositories', () => {
+  const flags = async (t: TestForge, repo: string, token: string) =>
+    (await call(t, 'GET', `/repos/acme/${repo}`, token)).body.permissions;
+  const all = { admin: true, maintain: true, push: true, triage: true, pull: true };
+  const pullOnly = { admin: false, maintain: false, push: false, triage: false, pull: true };
+
+  it('a user access token shows what it can do: the installation’s permissions ∩ the user’s role', async () => {
+    // The default App (contents, pull_requests, administration: write) on acme: alice's admin role shows.
+    expect(await flags(inside, 'api', await userAccessToken(inside.forge, 'alice'))).toEqual(all);
+    // bob only reads acme: his role caps what the installation grants.
+    expect(await flags(inside, 'api', await userAccessToken(inside.forge, 'bob'))).toEqual(pullOnly);
+    // An installation granting contents: read (pull_requests: write): alice, an admin, cannot push or
+    // administer with her user access token, and GET /repos says so, in lists too.
+    const alice = await userAccessToken(readOnly.forge, 'alice');
+    const readOnlyFlags = { admin: false, maintain: false, push: false, triage: true, pull: true };
+    expect(await flags(readOnly, 'api', alice)).toEqual(readOnlyFlags);
+    const listed = (await call(readOnly, 'GET', '/user/repos', alice)).body as unknown as {
+      full_name: string;
+      permissions: unknown;
+    }[];
+    expect(listed.find((r) => r.full_name === 'acme/api')?.permissions).toEqual(readOnlyFlags);
+    // Outside every installation a public repository is read-only for the token.
+    expect(await flags(outside, 'umbrella', await userAccessToken(outside.forge, 'alice'))).toEqual(pullOnly);
+  });
+
+  it('a personal access token shows the user’s role', async () => {
+    expect(await flags(readOnly, 'api', await readOnly.forge.userToken('alice'))).toEqual(all);
+    expect(await flags(outside, 'umbrella', await outside.forge.userToken('alice'))).toEqual(all);
+    expect(await flags(inside, 'api', await inside.forge.userToken('bob'))).toEqual(pullOnly);
+  });
+});
+
 describe('the same rules on git smart HTTP', () => {
   it('clone and push with a user access token inside and outside an installation', async () => {
     const dir = (name: string) => join(inside.work, name);
@@ -158,5 +204,25 @@ describe('the same rules on git smart HTTP', () => {
     expect(push.stderr).toContain('Permission to acme/umbrella.git denied to alice.');
     // Anonymous clone of the public umbrella works on both.
     await gitOk(['clone', '-q', cloneUrl(outside.forge, 'acme/umbrella'), dir('anon')], inside.work);
+  });
+
+  it('a user access token whose installation lacks workflows is refused per ref, with GitHub’s reason', async () => {
+    const dir = join(noWorkflows.work, 'wf');
+    const alice = await userAccessToken(noWorkflows.forge, 'alice');
+    const creds = authConfig(alice, 'alice');
+    await gitOk([...creds, 'clone', '-q', cloneUrl(noWorkflows.forge, 'acme/api'), dir], noWorkflows.work);
+    await gitOk(['commit', '-q', '--allow-empty', '-m', 'no workflow'], dir);
+    await gitOk([...creds, 'push', '-q', 'origin', 'HEAD:refs/heads/plain'], dir);
+    await mkdir(join(dir, '.github/workflows'), { recursive: true });
+    await writeFile(join(dir, '.github/workflows/x.yml'), 'on: push\n');
+    await gitOk(['add', '-A'], dir);
+    await gitOk(['commit', '-q', '-m', 'workflow'], dir);
+    const push = await git([...creds, 'push', 'origin', 'HEAD:refs/heads/wf'], dir);
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).toContain(
+      ' ! [remote rejected] HEAD -> wf (refusing to allow a GitHub App to create or update workflow `.github/workflows/x.yml` without `workflows` permission)',
+    );
+    expect((await call(noWorkflows, 'GET', '/repos/acme/api/branches/wf', alice)).status).toBe(404);
+    expect((await call(noWorkflows, 'GET', '/repos/acme/api/branches/plain', alice)).status).toBe(200);
   });
 });

@@ -142,7 +142,7 @@ export function canAccess(state: Readonly<ForgeState>, p: Principal, repo: RepoR
   }
 }
 
-/** The `permissions` object GitHub includes on repositories for user callers. */
+/** The `permissions` flags of a role (collaborator permission answers, personal access tokens). */
 export function permissionFlags(role: RepoPermission | null) {
   return {
     admin: atLeast(role, 'admin'),
@@ -150,6 +150,30 @@ export function permissionFlags(role: RepoPermission | null) {
     push: atLeast(role, 'write'),
     triage: atLeast(role, 'triage'),
     pull: atLeast(role, 'read'),
+  };
+}
+
+/**
+ * The `permissions` object on repositories for a user caller: what this credential can do there. Personal
+ * access tokens act with the user's role. A user access token "only has permissions that both the user and
+ * the app have" (GitHub), so its flags follow the same checks as its requests: the installation's
+ * permissions ∩ the role, and outside every installation only `pull` on a public repository.
+ */
+export function viewerPermissions(
+  state: Readonly<ForgeState>,
+  p: Principal & { kind: 'user' },
+  repo: RepoRecord,
+) {
+  const role = userRole(state, p.login, repo);
+  if (p.via === 'pat') return permissionFlags(role);
+  const can = (need: Need) => canAccess(state, p, repo, need);
+  const push = can(WRITE_CONTENTS);
+  return {
+    admin: can(ADMINISTER),
+    maintain: atLeast(role, 'maintain') && push,
+    push,
+    triage: atLeast(role, 'triage') && can(WRITE_PULLS),
+    pull: can(READ_CONTENTS),
   };
 }
 

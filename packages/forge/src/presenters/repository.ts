@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
 import type { ForgeContext } from '../context.ts';
-import { permissionFlags, userRole } from '../policies/repo-access.ts';
+import { viewerPermissions } from '../policies/repo-access.ts';
 import type { RepoRecord } from '../state/model.ts';
 import { findAccount, forksOf, fullName, pullsOf, repoById } from '../state/queries.ts';
 import { simpleUser } from './user.ts';
@@ -114,7 +114,7 @@ export function repoJson(ctx: ForgeContext, repo: RepoRecord, viewer?: Principal
     watchers: 0,
     default_branch: repo.defaultBranch,
   };
-  if (viewer?.kind === 'user') json.permissions = permissionFlags(userRole(state, viewer.login, repo));
+  if (viewer?.kind === 'user') json.permissions = viewerPermissions(state, viewer, repo);
   return json;
 }
 

@@ -85,6 +85,12 @@ async function proxyToBackend(
 ): Promise<void> {
   const pushLog = receiving ? join(tmpdir(), `forge-push-${randomUUID()}.log`) : '';
   const url = new URL(req.url, 'http://forge.invalid');
+  // Without the workflows permission every ref goes through the proc-receive hook, which refuses the
+  // ones touching .github/workflows/ with GitHub's reason and hands the others back to receive-pack.
+  const workflowCheck: Record<string, string> =
+    receiving && !mayWriteWorkflows(ctx.store.read, principal, repo)
+      ? { 'receive.procReceiveRefs': 'refs/' }
+      : {};
   reply.hijack();
   await runHttpBackend(req.raw, reply.raw, {
     projectRoot: ctx.reposDir,
@@ -97,11 +103,9 @@ async function proxyToBackend(
       'uploadpack.allowAnySHA1InWant': 'true',
       'receive.denyDeleteCurrent': 'true',
       'safe.directory': '*',
+      ...workflowCheck,
     },
-    env: {
-      FORGE_PUSH_LOG: pushLog,
-      FORGE_WORKFLOWS_ALLOWED: mayWriteWorkflows(ctx.store.read, principal, repo) ? '1' : '0',
-    },
+    env: { FORGE_PUSH_LOG: pushLog },
   });
   if (!receiving) return;
   let log = '';
