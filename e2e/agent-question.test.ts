@@ -101,5 +101,9 @@ describe("the agent's question in the session view", () => {
     );
     expect(results).toContain('Blue');
     await alice.getByText('The banner will be the colour you chose.').first().waitFor({ timeout: 30_000 });
+    // The answer went as alice's prompt; its chip followed it to the agent and back: answered.
+    const chip = alice.locator('[data-prompt-state]');
+    await expect.poll(() => chip.getAttribute('data-prompt-state'), { timeout: 30_000 }).toBe('answered');
+    expect(await chip.textContent()).toBe('answered');
   }, 240_000);
 });

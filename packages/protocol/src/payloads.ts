@@ -77,6 +77,18 @@ export const PAYLOAD_SCHEMAS = {
     result: Type.Optional(Type.Unknown()),
   }),
   prompt: payload({ text: Text }),
+  /**
+   * What became of a `prompt` (runner → backend): `delivered` when the agent took it in, `answered` when
+   * the agent's answer to it finished, `dropped` (with `reason`) when it never reached the agent. A prompt
+   * with no state yet is queued.
+   */
+  prompt_state: payload({
+    /** The `seq` of the prompt message. */
+    promptSeq: Type.Integer({ minimum: 1 }),
+    state: oneOf(['delivered', 'answered', 'dropped']),
+    /** Why the prompt was dropped, in a sentence for the user. */
+    reason: Type.Optional(Text),
+  }),
   cancel: payload({ reason: Text }),
   result: payload({ summary: Text, artifacts: Type.Array(ArtifactSchema) }),
   error: payload({ code: Name, message: Text }),

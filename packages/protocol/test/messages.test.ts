@@ -22,9 +22,18 @@ describe('message schemas', () => {
     expect(parseFrame(JSON.stringify(message))).toEqual({ ok: true, value: message });
   });
 
-  it('covers exactly the sixteen message types of the spec', () => {
+  it("covers exactly the sixteen message types of the spec, and the runner's prompt_state", () => {
     expect([...MESSAGE_TYPES].sort()).toEqual(Object.keys(PAYLOADS).sort());
-    expect(MESSAGE_TYPES).toHaveLength(16);
+    expect(MESSAGE_TYPES).toHaveLength(17);
+  });
+
+  it('a prompt_state names the prompt by seq and is one of delivered, answered, dropped', () => {
+    const state = example('prompt_state', { payload: { promptSeq: 3, state: 'lost' } } as never);
+    expect(errorOf(validateEnvelope(state)).message).toBe(
+      'payload.state: Expected one of delivered, answered, dropped',
+    );
+    const seq = example('prompt_state', { payload: { promptSeq: 0, state: 'delivered' } });
+    expect(errorOf(validateEnvelope(seq)).message).toMatch(/^payload.promptSeq: /);
   });
 
   it('any payload may carry a partial marker', () => {
@@ -137,7 +146,7 @@ describe('JSON Schema export', () => {
   it('is plain JSON with one alternative per message type', () => {
     const schemas = protocolJsonSchemas();
     expect(JSON.parse(JSON.stringify(schemas))).toEqual(schemas);
-    expect((schemas.envelope.anyOf as unknown[]).length).toBe(16);
+    expect((schemas.envelope.anyOf as unknown[]).length).toBe(MESSAGE_TYPES.length);
     expect(schemas.payloads.command_end).toMatchObject({ required: ['cmd', 'exitCode', 'durationMs'] });
     expect(Object.keys(schemas.clientFrames)).toEqual(['hello', 'send', 'ack', 'ping']);
     expect(Object.keys(schemas.serverFrames)).toEqual([

@@ -89,6 +89,7 @@ describe('the claude adapter against a scripted Messages API', () => {
     workTree = join(env.RFE_WORK_DIR, 'workspace');
     await peer.until(() => peer.messages('tool_event').length > 0, 30_000);
     peer.input('prompt', { text: 'Also say goodbye.' });
+    const promptSeq = peer.log.at(-1)!.seq;
     const { code } = await runner.exited;
     expect(code, runner.stderr()).toBe(0);
 
@@ -114,6 +115,16 @@ describe('the claude adapter against a scripted Messages API', () => {
 
     // The follow-up reached the agent (the CLI folds a prompt sent mid-turn into the running turn).
     expect(api.requests.some((r) => JSON.stringify(r.messages).includes('Also say goodbye.'))).toBe(true);
+    // …and the log says so: delivered when the SDK took it, answered by the turn's result.
+    const states = peer.messages('prompt_state');
+    expect(states.map((m) => [m.payload.promptSeq, m.payload.state])).toEqual([
+      [promptSeq, 'delivered'],
+      [promptSeq, 'answered'],
+    ]);
+    const summary = peer.log.findIndex(
+      (m) => m.type === 'log' && m.payload.text.includes('updated the README'),
+    );
+    expect(peer.log.indexOf(states[1]!)).toBeGreaterThan(summary);
     expect(peer.messages('result')[0].payload.summary).toContain(
       'Added a greeting module and updated the README.',
     );

@@ -37,6 +37,11 @@ export const PAYLOADS: { [T in MessageType]: PayloadOf<T> } = {
   },
   tool_event: { name: 'Edit', action: 'end', args: { file: 'a.ts' }, result: { ok: true } },
   prompt: { text: 'write the plan' },
+  prompt_state: {
+    promptSeq: 7,
+    state: 'dropped',
+    reason: 'The agent had finished; the prompt was not delivered.',
+  },
   cancel: { reason: 'user pressed stop' },
   result: { summary: 'done', artifacts: [{ path: 'report.html', bytes: 2048, contentType: 'text/html' }] },
   error: { code: 'push_denied', message: 'push to alice/umbrella was denied' },

@@ -20,6 +20,20 @@ export interface AdapterContext {
   stateDir: string;
 }
 
+/**
+ * A follow-up prompt from the session's owner. The adapter says what became of it, and the session log
+ * shows the user (`prompt_state`): until `delivered` it is queued.
+ */
+export interface Prompt {
+  readonly text: string;
+  /** The agent took it in (handed to its input; for localexec, its first command started). */
+  delivered(): void;
+  /** The agent's answer to it finished. Marks it delivered first if it was not. */
+  answered(): void;
+  /** It will never reach the agent; `reason` says why, in a sentence for the user. No effect once delivered. */
+  dropped(reason: string): void;
+}
+
 export interface AdapterOutcome {
   /** One paragraph for the `result` message, the commit and the PR bodies. */
   summary: string;
@@ -27,14 +41,14 @@ export interface AdapterOutcome {
 
 /**
  * An agent behind the runner shell (SPEC §8). The shell calls `init`, then `run`; `input` delivers each
- * follow-up prompt, `cancel` asks the work to stop as soon as possible (`run` then settles), and
+ * follow-up prompt (the adapter reports its delivery and answer, or drops it), `cancel` asks the work to stop as soon as possible (`run` then settles), and
  * `shutdown` releases whatever is left, on every path out.
  */
 export interface Adapter {
   readonly name: string;
   init(context: AdapterContext): Promise<void>;
   run(): Promise<AdapterOutcome>;
-  input(text: string): void;
+  input(prompt: Prompt): void;
   cancel(reason: string): Promise<void>;
   shutdown(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import type { RunnerLog } from '../runner-log.ts';
 
 type GitAction = PayloadOf<'git_event'>['action'];
 type Phase = PayloadOf<'status'>['phase'];
+type PromptState = PayloadOf<'prompt_state'>['state'];
 
 /**
  * What the runner tells the backend. Every message goes through the channel's durable outbox in call
@@ -38,6 +39,12 @@ export class Reporter {
   log(text: string, level: Level = 'info'): void {
     this.send('log', { text }, level);
     this.#log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'info'](text);
+  }
+
+  /** What became of the prompt with seq `promptSeq`; a dropped one is a warning, with its reason. */
+  promptState(promptSeq: number, state: PromptState, reason?: string): void {
+    this.send('prompt_state', { promptSeq, state, ...(reason ? { reason } : {}) }, reason ? 'warn' : 'info');
+    if (state === 'dropped') this.#log.warn(`prompt ${promptSeq} dropped: ${reason}`);
   }
 
   gitEvent(action: GitAction, repo: string, branch: string, details: string): void {

@@ -148,6 +148,7 @@ async function execute(settings: RunnerSettings, run: Run): Promise<number> {
     run.router.attach(current);
     reporter.status('running', 40);
     const outcome = await control.guard(current.run());
+    run.router.close('The agent had finished; the prompt was not delivered. Start a new session to go on.');
 
     reporter.status('finalizing', 80);
     // No adapter code may be running while push credentials exist: stop it and its process groups first.
@@ -187,6 +188,9 @@ async function execute(settings: RunnerSettings, run: Run): Promise<number> {
       ? new RunError(control.reason.code, control.reason.message)
       : asRunError(error);
     if (failure.code === 'internal') log.error(`unexpected failure: ${(error as Error)?.stack ?? error}`);
+    run.router.close(
+      `The session ${failure.code === 'cancelled' ? 'was cancelled' : 'failed'} before the agent took the prompt in.`,
+    );
     reporter.error(failure.code, failure.message, failure.code === 'cancelled' ? 'warn' : 'error');
     reporter.status('done', 100);
     return failure.code === 'cancelled' ? EXIT.cancelled : EXIT.failed;

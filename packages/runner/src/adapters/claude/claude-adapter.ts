@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type Options, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { RunError } from '../../errors.ts';
-import type { Adapter, AdapterContext, AdapterOutcome } from '../adapter.ts';
+import type { Adapter, AdapterContext, AdapterOutcome, Prompt } from '../adapter.ts';
 import { AgentQuestions } from './agent-questions.ts';
 import { ConversationState } from './conversation-state.ts';
 import { PromptQueue } from './prompt-queue.ts';
@@ -23,8 +23,9 @@ const ALLOWED_TOOLS = [
 /**
  * The Claude Agent SDK in the umbrella work tree: the session prompt is the first user turn, each
  * `prompt` input a follow-up turn; tool calls become `tool_event`s and the files they change
- * `file_change`s. The agent's questions (AskUserQuestion) and requests for tools outside the allowed set
- * go to the session's owner, whose next prompts answer them. The conversation is persisted in the state
+ * `file_change`s. Each follow-up is delivered when the SDK takes it and answered by the `result` of the
+ * turn that took it in. The agent's questions (AskUserQuestion) and requests for tools outside the allowed
+ * set go to the session's owner, whose next prompts answer them. The conversation is persisted in the state
  * directory, so a restarted runner resumes it instead of starting over. The model endpoint comes from
  * ANTHROPIC_BASE_URL (the session's gateway) and the session's model key. Cancel aborts the SDK.
  */
@@ -73,8 +74,10 @@ export class ClaudeAdapter implements Adapter {
         }
         const { toolEnded } = mapper.handle(message);
         if (toolEnded) await this.#context.reportFileChanges();
+        if (message.type === 'assistant' && message.parent_tool_use_id === null) this.#prompts.replied();
         if (message.type !== 'result') continue;
         last = message;
+        this.#prompts.turnEnded(message.queued_turn_count);
         if (message.subtype !== 'success' || message.is_error) break;
         // The input ends once no further turn is waiting, which lets the query finish.
         if ((message.queued_turn_count ?? 0) === 0 && this.#prompts.queued === 0) this.#prompts.end();
@@ -97,11 +100,10 @@ export class ClaudeAdapter implements Adapter {
     return { summary: last.result.trim() || 'The Claude agent finished.' };
   }
 
-  input(text: string): void {
-    if (this.#questions.answer(text)) return;
-    if (!this.#prompts.push(text)) {
-      this.#context.report.log('The agent has finished; the prompt was not delivered.', 'warn');
-    }
+  input(prompt: Prompt): void {
+    if (this.#questions.answer(prompt.text)) this.#prompts.joinTurn(prompt);
+    else if (!this.#prompts.push(prompt.text, prompt))
+      prompt.dropped('The agent had finished; the prompt was not delivered. Start a new session to go on.');
   }
 
   async cancel(reason: string): Promise<void> {

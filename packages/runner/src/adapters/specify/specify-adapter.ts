@@ -1,7 +1,7 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunError } from '../../errors.ts';
-import type { Adapter, AdapterContext, AdapterOutcome } from '../adapter.ts';
+import type { Adapter, AdapterContext, AdapterOutcome, Prompt } from '../adapter.ts';
 import { ClaudeAdapter } from '../claude/claude-adapter.ts';
 import { featureFolder } from './feature-folder.ts';
 import { type FeatureFacts, featureNameFrom, featureSlugFrom, fillTemplate } from './fill-template.ts';
@@ -84,9 +84,9 @@ export class SpecifyAdapter implements Adapter {
     };
   }
 
-  input(text: string): void {
-    if (this.#claude) this.#claude.input(text);
-    else this.#context.report.log('specify takes no follow-up prompts without Claude; ignored.', 'warn');
+  input(prompt: Prompt): void {
+    if (this.#claude) this.#claude.input(prompt);
+    else prompt.dropped('Specify without a model takes no follow-up prompts; the prompt was ignored.');
   }
 
   async cancel(reason: string): Promise<void> {

@@ -140,7 +140,9 @@ describe('a live conversation through the gateway: follow-up prompts, questions 
     await until('the agent to be working', async () =>
       (await messages(id)).some((m) => m.type === 'tool_event' && m.payload.name === 'Bash'),
     );
-    expect((await prompt(id, 'Also mention penguins')).statusCode).toBe(201);
+    const sent = await prompt(id, 'Also mention penguins');
+    expect(sent.statusCode).toBe(201);
+    const promptSeq = sent.json().seq as number;
     const s = await finished(id);
     expect(s.status, s.error ?? '').toBe('succeeded');
     const followUp = api.requests.find((r) => transcript(r).includes('Also mention penguins'));
@@ -149,9 +151,16 @@ describe('a live conversation through the gateway: follow-up prompts, questions 
     expect(transcript(followUp!)).toContain('Wait for a follow-up');
     expect(hasToolUse(followUp!, 'toolu_wait')).toBe(true);
     const log = await messages(id);
-    expect(log.some((m) => m.type === 'log' && String(m.payload.text).includes('Penguins noted.'))).toBe(
-      true,
+    const answer = log.findIndex(
+      (m) => m.type === 'log' && String(m.payload.text).includes('Penguins noted.'),
     );
+    expect(answer).toBeGreaterThan(-1);
+    // The prompt's state, in order: delivered when the agent took it in, answered after its answer.
+    const states = log.filter((m) => m.type === 'prompt_state' && m.payload.promptSeq === promptSeq);
+    expect(states.map((m) => m.payload.state)).toEqual(['delivered', 'answered']);
+    expect(states[0]!.seq).toBeGreaterThan(promptSeq);
+    expect(states[0]!.seq).toBeLessThan(log[answer]!.seq);
+    expect(states[1]!.seq).toBeGreaterThan(log[answer]!.seq);
   }, 150_000);
 
   it("the agent's AskUserQuestion reaches the owner, whose answer reaches the model's next request", async () => {
@@ -167,9 +176,14 @@ describe('a live conversation through the gateway: follow-up prompts, questions 
         questions: [expect.objectContaining({ question: 'Which colour should the banner be?' })],
       },
     });
-    expect((await prompt(id, 'Blue')).statusCode).toBe(201);
+    const sent = await prompt(id, 'Blue');
+    expect(sent.statusCode).toBe(201);
     const s = await finished(id);
     expect(s.status, s.error ?? '').toBe('succeeded');
+    const states = (await messages(id)).filter(
+      (m) => m.type === 'prompt_state' && m.payload.promptSeq === sent.json().seq,
+    );
+    expect(states.map((m) => m.payload.state)).toEqual(['delivered', 'answered']);
     const after = api.requests.find((r) => hasToolUse(r, 'toolu_ask') && toolResultsIn(r) > 0);
     expect(after, 'a request after the question').toBeDefined();
     const result = JSON.stringify(

@@ -4,6 +4,8 @@ import { Markdown } from '../../components/markdown.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { AgentQuestion } from '../model/agent-question.tsx';
 import { DiffView } from './diff-view.tsx';
+import { PromptStateChip } from './prompt-state-chip.tsx';
+import type { PromptStatus } from './prompt-states.ts';
 import { RowFrame, Toggle } from './row-frame.tsx';
 
 const changeTone = { create: 'green', update: 'blue', delete: 'red', rename: 'purple' } as const;
@@ -13,11 +15,14 @@ export function MessageRowView({
   message: m,
   expanded,
   afterCancel = false,
+  promptState,
   onToggle,
 }: {
   message: PersistedEnvelope;
   /** An error that arrives after a cancel request is how the stop looks, shown as such. */
   afterCancel?: boolean;
+  /** A prompt's way to the agent (queued, delivered, answered, not delivered). */
+  promptState?: PromptStatus;
   expanded: boolean;
   onToggle: (value: boolean) => void;
 }) {
@@ -140,9 +145,12 @@ export function MessageRowView({
       return (
         <RowFrame {...frame} icon="›">
           <div className="rounded-lg bg-indigo-50 px-3 py-2 text-indigo-950">
-            <span className="text-xs font-medium text-indigo-700">
-              Prompt{m.sender ? ` from ${m.sender.subject}` : ''}
-            </span>
+            <div className="flex flex-wrap items-center gap-2">
+              <span className="text-xs font-medium text-indigo-700">
+                Prompt{m.sender ? ` from ${m.sender.subject}` : ''}
+              </span>
+              {promptState && <PromptStateChip status={promptState} />}
+            </div>
             <p className="whitespace-pre-wrap">{m.payload.text}</p>
           </div>
         </RowFrame>

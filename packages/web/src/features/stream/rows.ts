@@ -1,4 +1,5 @@
 import type { PersistedEnvelope, PersistedEnvelopeOf } from '@rfe/protocol';
+import { type PromptStatus, promptStates } from './prompt-states.ts';
 
 export type MessageRow = {
   kind: 'message';
@@ -6,6 +7,8 @@ export type MessageRow = {
   message: PersistedEnvelope;
   /** After someone asked to cancel: an error then is the stop itself, not a failure. */
   afterCancel?: boolean;
+  /** For a prompt: queued, delivered, answered or not delivered (from the runner's `prompt_state`s). */
+  promptState?: PromptStatus;
 };
 export type CommandRow = {
   kind: 'command';
@@ -26,17 +29,23 @@ export interface DerivedStream {
 
 /**
  * Turns the message log into display rows: a command's start, output chunks and end become one row;
- * heartbeats and status updates are not rows. Row keys are the seq of their first message, so they stay
- * stable as messages arrive and as older pages are added in front.
+ * heartbeats, status updates and prompt states are not rows (a prompt's row carries its state; `finished`:
+ * the session has ended). Row keys are the seq of their first message, so they stay stable as messages
+ * arrive and as older pages are added in front.
  */
-export function deriveRows(messages: readonly PersistedEnvelope[]): DerivedStream {
+export function deriveRows(messages: readonly PersistedEnvelope[], finished = false): DerivedStream {
   const rows: Row[] = [];
+  const prompts = promptStates(messages, finished);
   let open: CommandRow | undefined;
   let status: PersistedEnvelopeOf<'status'> | undefined;
   let cancelRequested = false;
   for (const m of messages) {
     switch (m.type) {
       case 'heartbeat':
+      case 'prompt_state':
+        break;
+      case 'prompt':
+        rows.push({ kind: 'message', key: `s${m.seq}`, message: m, promptState: prompts.get(m.seq) });
         break;
       case 'status':
         status = m;

@@ -22,7 +22,7 @@ export function SessionStream({
   onMilestone?: () => void;
 }) {
   const stream = useSessionStream(project, session, onMilestone);
-  const { rows, status } = useMemo(() => deriveRows(stream.messages), [stream.messages]);
+  const { rows, status } = useMemo(() => deriveRows(stream.messages, finished), [stream.messages, finished]);
   // Expanded/collapsed per row, kept here because windowed rows unmount when scrolled away.
   const [expanded, setExpanded] = useState<Map<string, boolean>>(() => new Map());
   const toggle = useCallback(
@@ -48,6 +48,7 @@ export function SessionStream({
         <MessageRowView
           message={row.message}
           afterCancel={row.afterCancel}
+          promptState={row.promptState}
           expanded={expanded.get(row.key) ?? false}
           onToggle={(v) => toggle(row.key, v)}
         />
