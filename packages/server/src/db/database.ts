@@ -15,6 +15,7 @@ import * as sessionDetails from './migrations/0004-session-details.ts';
 import * as durableSessions from './migrations/0005-durable-sessions.ts';
 import * as sessionCredentials from './migrations/0006-session-credentials.ts';
 import * as modelGateway from './migrations/0007-model-gateway.ts';
+import * as logWriterLeases from './migrations/0008-log-writer-leases.ts';
 import * as sessionTitle from './migrations/0009-session-title.ts';
 import type { Database } from './schema.ts';
 
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0005-durable-sessions': durableSessions,
   '0006-session-credentials': sessionCredentials,
   '0007-model-gateway': modelGateway,
+  '0008-log-writer-leases': logWriterLeases,
   '0009-session-title': sessionTitle,
 };
 

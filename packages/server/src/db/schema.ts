@@ -216,6 +216,14 @@ export interface SessionTokensTable {
   expires_at: string;
 }
 
+/** The instance writing a session's message log (messaging/writer-lease.ts). */
+export interface LogWriterLeasesTable {
+  session_id: string;
+  instance: string;
+  /** ISO time; renewed by the holder every third of the lease. */
+  expires_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -234,4 +242,5 @@ export interface Database {
   model_requests: ModelRequestsTable;
   session_credential_plans: SessionCredentialPlansTable;
   session_tokens: SessionTokensTable;
+  log_writer_leases: LogWriterLeasesTable;
 }

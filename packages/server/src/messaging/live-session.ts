@@ -12,7 +12,7 @@ import type { LogLine } from './log/read-range.ts';
 import type { MessagingMetrics } from './metrics.ts';
 import { RecentIds } from './recent-ids.ts';
 import { isInputType, RunnerDelivery } from './runner-delivery.ts';
-import { type PersistedBatch, Sequencer, type SubmitCallback } from './sequencer.ts';
+import { type PersistedBatch, Sequencer, type SubmitCallback, WriterMovedError } from './sequencer.ts';
 import type { MessagingSettings } from './settings.ts';
 
 const CATCH_UP_POLL_MS = 50;
@@ -24,6 +24,8 @@ export interface RunnerLink {
   replaced(): void;
   /** The session is over: the runner token is no longer valid. */
   ended(): void;
+  /** Another instance writes the session now: the runner reconnects. */
+  moved(): void;
 }
 
 /** Anything holding the session open (a socket, a request); closed when the session's log breaks. */
@@ -46,7 +48,12 @@ export interface LiveSessionDeps {
   onFailed: (session: LiveSession, error: Error) => void;
   /** Runner messages just persisted, for the session manager (PR intents, errors). */
   onRunnerMessages: (sessionId: string, messages: Envelope[]) => void;
+  /** Replicas: false once this instance no longer holds the session's writer lease. */
+  mayAcknowledge?: () => boolean;
 }
+
+/** Close code for connections of a session that moved to another instance: reconnect (any instance). */
+export const MOVED_CLOSE_CODE = 1012;
 
 /**
  * One session loaded in this process: its log, its sequencer (the single writer), the input the runner
@@ -119,6 +126,7 @@ export class LiveSession {
         },
         onDuplicate: () => metrics.duplicatesDropped.inc(),
         onFailed: (error) => session.#onFailed(error),
+        ...(deps.mayAcknowledge ? { mayAcknowledge: deps.mayAcknowledge } : {}),
       },
       deps.writeSlots,
     );
@@ -127,6 +135,11 @@ export class LiveSession {
 
   get lastSeq(): number {
     return this.log.lastSeq;
+  }
+
+  /** False for a read-only view (another instance writes the session) or one being handed over. */
+  get acceptsWrites(): boolean {
+    return this.sequencer.accepting;
   }
 
   readPage(after: number, limit: number, maxBytes?: number): Promise<LogLine[]> {
@@ -222,6 +235,25 @@ export class LiveSession {
     await this.sequencer.idle();
     if (seal && this.log.writing) await this.log.seal();
     await this.log.close();
+  }
+
+  /**
+   * Another instance writes the session from now on. `graceful` (asked to hand over, lease still held):
+   * new messages are refused, the ones taken are stored and acknowledged, staged chunks and the index
+   * stored. Not graceful (lease lost): nothing more is acknowledged or written. Either way every
+   * connection is closed with MOVED_CLOSE_CODE, so clients reconnect wherever the balancer sends them.
+   */
+  async handOver(graceful: boolean): Promise<void> {
+    const moved = new WriterMovedError();
+    if (graceful) this.sequencer.stopAccepting(moved);
+    else this.sequencer.fence(moved);
+    const runner = this.#runner;
+    this.#runner = null;
+    runner?.moved();
+    for (const user of [...this.#users]) user.close(MOVED_CLOSE_CODE, 'session moved to another server');
+    await this.sequencer.idle();
+    if (graceful) await this.log.close();
+    else await this.log.abandon();
   }
 
   #onPersisted(batch: PersistedBatch): void {

@@ -15,7 +15,9 @@ import { sessionLogPrefix } from './log/layout.ts';
 import { Limiter } from './log/limiter.ts';
 import type { LogIndexFile } from './log/log-index.ts';
 import { type MessagingMetrics, messagingMetrics } from './metrics.ts';
+import { WriterMovedError } from './sequencer.ts';
 import type { MessagingSettings } from './settings.ts';
+import { WriterLease } from './writer-lease.ts';
 
 export interface MessagingHubDeps {
   db: Db;
@@ -64,6 +66,9 @@ export class MessagingHub {
   readonly #sweeper: ReturnType<typeof setInterval>;
   #stopped = false;
   #lastRetryWarning = 0;
+  /** With several instances (Redis fan-out): which instance writes which session (writer-lease.ts). */
+  readonly #lease: WriterLease | undefined;
+  readonly #takingOver = new Map<string, Promise<LiveSession>>();
 
   constructor(deps: MessagingHubDeps) {
     this.#deps = deps;
@@ -83,6 +88,19 @@ export class MessagingHub {
         deps.logger.warn({ err: error, key, attempt }, 'message log storage call failed; retrying');
       },
     };
+    const signals = deps.fanOut.writerSignals;
+    this.#lease =
+      signals &&
+      new WriterLease(
+        deps.db,
+        signals,
+        { ttlMs: deps.settings.writerLeaseMs },
+        {
+          onAsked: (sessionId) => void this.#handOver(sessionId, true),
+          onLost: (sessionId) => void this.#handOver(sessionId, false),
+        },
+        deps.logger,
+      );
     const sweepEvery = Math.max(1000, Math.min(60_000, deps.settings.idleUnloadMs / 2));
     this.#sweeper = setInterval(() => this.#unloadIdle(), sweepEvery);
     this.#sweeper.unref();
@@ -107,6 +125,41 @@ export class MessagingHub {
     return opening;
   }
 
+  /**
+   * The session, for writing to it (a runner attaches, input or a backend message is appended). One
+   * instance: the same as open(). Several: this instance first takes the session's writer lease (the
+   * holder hands over), and a view it had loaded while another instance wrote is reloaded from storage.
+   */
+  forWriting(
+    session: Pick<SessionsTable, 'id' | 'workspace_id'>,
+    project: ProjectsTable,
+  ): Promise<LiveSession> {
+    const lease = this.#lease;
+    if (!lease) return this.open(session, project);
+    const loaded = this.#sessions.get(session.id);
+    if (loaded?.acceptsWrites && lease.holds(session.id)) return Promise.resolve(loaded);
+    let taking = this.#takingOver.get(session.id);
+    if (!taking) {
+      taking = (async () => {
+        await lease.acquire(session.id);
+        await this.#opening.get(session.id)?.catch(() => {});
+        const view = this.#sessions.get(session.id);
+        if (view && !view.acceptsWrites) {
+          this.#sessions.delete(session.id);
+          await view.handOver(true);
+        }
+        return this.open(session, project);
+      })().finally(() => this.#takingOver.delete(session.id));
+      this.#takingOver.set(session.id, taking);
+    }
+    return taking;
+  }
+
+  /** True where this instance may write the session (always with one instance). */
+  writes(sessionId: string): boolean {
+    return !this.#lease || this.#lease.holds(sessionId);
+  }
+
   /** The session if it is loaded in this process (nothing is read from storage). */
   loaded(sessionId: string): LiveSession | undefined {
     return this.#sessions.get(sessionId);
@@ -120,7 +173,8 @@ export class MessagingHub {
   /** The session ended: compact its log now rather than when it is unloaded. */
   async endSession(sessionId: string): Promise<void> {
     const session = this.#sessions.get(sessionId);
-    if (!session) return;
+    // Only the writer compacts; with several instances it seals the log when it unloads the session.
+    if (!session || !this.writes(sessionId)) return;
     await session.sequencer.idle();
     await session.log.seal();
   }
@@ -139,6 +193,7 @@ export class MessagingHub {
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
     await Promise.allSettled([...this.#unloading.values(), ...sessions.map((s) => s.unload(false))]);
+    await this.#lease?.close();
     const groupCommits = await Promise.allSettled(this.#groupCommits.values());
     await Promise.allSettled(groupCommits.map((g) => (g.status === 'fulfilled' ? g.value.close() : null)));
     this.#stopped = true;
@@ -173,8 +228,11 @@ export class MessagingHub {
       onFailed: (failed) => {
         if (this.#sessions.get(session.id) === failed) this.#sessions.delete(session.id);
       },
+      ...(this.#lease ? { mayAcknowledge: () => this.#lease!.holds(session.id) } : {}),
     };
     const live = await LiveSession.open(session.id, store, deps);
+    // A view for reading: another instance (or none) writes the session; forWriting reloads it.
+    if (!this.writes(session.id)) live.sequencer.stopAccepting(new WriterMovedError());
     this.#sessions.set(session.id, live);
     return live;
   }
@@ -215,6 +273,30 @@ export class MessagingHub {
     return ready;
   }
 
+  /**
+   * Another instance needs the session (graceful: asked while the lease holds) or the lease is lost:
+   * the loaded session stops, its connections close (clients reconnect), and the lease is released.
+   */
+  async #handOver(sessionId: string, graceful: boolean): Promise<void> {
+    try {
+      await this.#opening.get(sessionId)?.catch(() => {});
+      const live = this.#sessions.get(sessionId);
+      if (live) {
+        this.#sessions.delete(sessionId);
+        await live.handOver(graceful);
+      }
+    } catch (err) {
+      this.#deps.logger.warn({ err, sessionId }, 'handing a session over to another instance failed');
+    } finally {
+      await this.#lease
+        ?.release(sessionId)
+        .catch((err: unknown) =>
+          this.#deps.logger.warn({ err, sessionId }, 'releasing a writer lease failed'),
+        );
+    }
+    this.#deps.logger.info({ sessionId, graceful }, 'session handed over to another instance');
+  }
+
   #recordSummary(sessionId: string, location: string, file: LogIndexFile): void {
     upsertMessageLogSummary(this.#deps.db, {
       session_id: sessionId,
@@ -235,6 +317,7 @@ export class MessagingHub {
       this.#sessions.delete(id);
       const unloading = session
         .unload(true)
+        .then(() => this.#lease?.release(id))
         .catch((err: unknown) => this.#deps.logger.warn({ err, sessionId: id }, 'unloading a session failed'))
         .finally(() => this.#unloading.delete(id));
       this.#unloading.set(id, unloading);

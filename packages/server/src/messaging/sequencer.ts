@@ -67,6 +67,19 @@ export interface SequencerHooks {
   onStages?(stages: ChunkStages): void;
   onDuplicate(): void;
   onFailed(error: Error): void;
+  /**
+   * Asked before each stored chunk is acknowledged (replicas: does this instance still hold the log's
+   * writer lease?). False: nothing more is acknowledged, everything waiting fails (producers resend).
+   */
+  mayAcknowledge?(): boolean;
+}
+
+/** The session's log is written by another instance now: send it again after reconnecting. */
+export class WriterMovedError extends Error {
+  constructor() {
+    super("another server instance writes this session's log now; resend after reconnecting");
+    this.name = 'WriterMovedError';
+  }
 }
 
 export const preciseNow = (): number => performance.timeOrigin + performance.now();
@@ -88,6 +101,8 @@ export class Sequencer {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
   #failed: Error | null = null;
+  /** Set by stopAccepting: new messages are refused, those already taken are still stored. */
+  #refusing: Error | null = null;
   readonly #uncongestedWaiters: (() => void)[] = [];
   readonly #idleWaiters: (() => void)[] = [];
 
@@ -115,8 +130,8 @@ export class Sequencer {
 
   /** `callback` runs once the message is stored (or was already: `duplicate`), before fan-out. */
   submit(message: Envelope, callback: SubmitCallback): void {
-    if (this.#failed) {
-      callback(this.#failed, 0, false);
+    if (this.#failed || this.#refusing) {
+      callback(this.#failed ?? this.#refusing, 0, false);
       return;
     }
     const known = this.recent.get(message.id);
@@ -157,6 +172,21 @@ export class Sequencer {
     return new Promise((resolve, reject) => {
       this.submit(message, (error, seq, duplicate) => (error ? reject(error) : resolve({ seq, duplicate })));
     });
+  }
+
+  /** False once stopAccepting or a failure ended this sequencer's intake. */
+  get accepting(): boolean {
+    return !this.#refusing && !this.#failed;
+  }
+
+  /** Hand-over: refuse new messages with `error`; the ones already taken are stored and acknowledged. */
+  stopAccepting(error: Error): void {
+    this.#refusing ??= error;
+  }
+
+  /** The writer lease is lost: acknowledge nothing more; everything taken fails with `error`. */
+  fence(error: Error): void {
+    this.#fail(error, false);
   }
 
   /** Resolves when everything submitted so far is stored (or failed). */
@@ -225,6 +255,10 @@ export class Sequencer {
   /** Commits stored chunks from the front: in seq order, never past one still being written. */
   #commitStored(): void {
     while (this.#inFlight[0]?.stored && !this.#failed) {
+      if (this.hooks.mayAcknowledge && !this.hooks.mayAcknowledge()) {
+        this.#fail(new WriterMovedError(), false);
+        return;
+      }
       const { batch, run, bytes, started, storedAt } = this.#inFlight.shift()!;
       this.log.commitChunk(run);
       const now = performance.now();
@@ -268,7 +302,7 @@ export class Sequencer {
   }
 
   /** Storage refused for good (closing, or another writer): nothing more is accepted by this sequencer. */
-  #fail(error: Error): void {
+  #fail(error: Error, notify = true): void {
     if (this.#failed) return;
     this.#failed = error;
     clearTimeout(this.#timer);
@@ -279,6 +313,6 @@ export class Sequencer {
     for (const p of all) for (const callback of p.callbacks) callback(error, 0, false);
     for (const wake of this.#uncongestedWaiters.splice(0)) wake();
     for (const wake of this.#idleWaiters.splice(0)) wake();
-    this.hooks.onFailed(error);
+    if (notify) this.hooks.onFailed(error);
   }
 }

@@ -48,6 +48,11 @@ export interface MessagingSettings {
   groupCommitObjectBytes: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /**
+   * Several instances (Redis fan-out): a session's writer lease lasts this long without renewal — the
+   * longest a runner waits to write again when the instance that wrote its session died.
+   */
+  writerLeaseMs: number;
 }
 
 export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
@@ -79,6 +84,7 @@ export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
   groupCommitObjectBytes: 8 * 1024 * 1024,
   retryBaseMs: 20,
   retryMaxMs: 2000,
+  writerLeaseMs: 10_000,
 };
 
 export function messagingSettings(

@@ -15,7 +15,7 @@ export async function emitBackendMessage(
     .selectAll()
     .where('id', '=', session.project_id)
     .executeTakeFirstOrThrow();
-  const live = await ctx.messaging.open(session, project);
+  const live = await ctx.messaging.forWriting(session, project);
   const user: SessionUser = { close: () => {} };
   live.retain(user);
   try {

@@ -1,6 +1,6 @@
 import { CLOSE_CODES, type Envelope } from '@rfe/protocol';
 import type { WebSocket } from 'ws';
-import type { LiveSession, RunnerLink } from '../live-session.ts';
+import { type LiveSession, MOVED_CLOSE_CODE, type RunnerLink } from '../live-session.ts';
 import type { MessagingMetrics } from '../metrics.ts';
 import type { MessagingSettings } from '../settings.ts';
 import { FrameSocket } from './frame-socket.ts';
@@ -46,6 +46,7 @@ export function serveRunner(ws: WebSocket, session: LiveSession, deps: RunnerCon
           for (const { line } of lines) socket.sendStoredMessage(line);
         },
         replaced: () => socket.close(CLOSE_CODES.normal, 'replaced by a newer runner connection'),
+        moved: () => socket.close(MOVED_CLOSE_CODE, 'session moved to another server; reconnect'),
         ended: () => {
           socket.error('unauthorized', 'the session has ended; its runner token is no longer valid');
           socket.close(CLOSE_CODES.unauthorized, 'session ended');

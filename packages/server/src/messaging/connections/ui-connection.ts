@@ -16,6 +16,8 @@ export interface UiConnectionDeps {
   after: number | undefined;
   /** Whether this client may send this input now (session policy, session still open), and as whom. */
   admitInput: (message: Envelope) => Promise<{ refusal: Refusal } | { sender: Sender }>;
+  /** The session as loaded for writing (with replicas this instance may take it over first). */
+  writer: () => Promise<LiveSession>;
   onClose: () => void;
 }
 
@@ -85,7 +87,8 @@ export function serveUi(ws: WebSocket, session: LiveSession, deps: UiConnectionD
     }
     try {
       // The sender is the caller's identity, whatever the client wrote.
-      const { seq } = await session.sequencer.submitAsync({ ...message, sender: admitted.sender });
+      const writer = await deps.writer();
+      const { seq } = await writer.sequencer.submitAsync({ ...message, sender: admitted.sender });
       socket.sendAck(message.id, seq);
     } catch {
       socket.error('storage_unavailable', 'not stored; resend it after reconnecting', message.id);

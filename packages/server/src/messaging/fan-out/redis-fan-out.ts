@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { BatchListener, FanOut, PublishedBatch } from './fan-out.ts';
+import type { BatchListener, FanOut, PublishedBatch, WriterSignals } from './fan-out.ts';
 import { InProcessFanOut } from './in-process-fan-out.ts';
 
 const channelOf = (sessionId: string) => `rfe:messages:${sessionId}`;
+const yieldChannelOf = (instance: string) => `rfe:writer-yield:${instance}`;
 
 interface Envelope {
   from: string;
@@ -17,10 +18,12 @@ interface Envelope {
  * Pub/sub does not store anything: a message lost while Redis reconnects shows up as a seq gap,
  * which the subscriber fills from storage.
  */
-export class RedisFanOut implements FanOut {
+export class RedisFanOut implements FanOut, WriterSignals {
   readonly kind = 'redis' as const;
+  readonly writerSignals: WriterSignals = this;
+  readonly instance = randomUUID();
   readonly #local = new InProcessFanOut();
-  readonly #instance = randomUUID();
+  readonly #yieldListeners: ((sessionId: string) => void)[] = [];
   readonly #publisher: Redis;
   readonly #subscriber: Redis;
   readonly #subscribed = new Map<string, Promise<unknown>>();
@@ -41,17 +44,32 @@ export class RedisFanOut implements FanOut {
     for (const client of [this.#publisher, this.#subscriber]) {
       client.on('error', (err) => this.logger.warn({ err }, 'redis fan-out connection error'));
     }
-    this.#subscriber.on('message', (_channel: string, text: string) => this.#receive(text));
+    this.#subscriber.on('message', (channel: string, text: string) => {
+      if (channel === yieldChannelOf(this.instance))
+        for (const listener of this.#yieldListeners) listener(text);
+      else this.#receive(text);
+    });
   }
 
   /** Resolves when both connections are up; a missing Redis fails here instead of later. */
   async ready(): Promise<void> {
     await Promise.all([this.#publisher.connect(), this.#subscriber.connect()]);
+    await this.#subscriber.subscribe(yieldChannelOf(this.instance));
+  }
+
+  askToYield(instance: string, sessionId: string): void {
+    this.#publisher.publish(yieldChannelOf(instance), sessionId).catch(() => {
+      // the asker waits for the lease to expire instead
+    });
+  }
+
+  onAskedToYield(listener: (sessionId: string) => void): void {
+    this.#yieldListeners.push(listener);
   }
 
   publish(batch: PublishedBatch): void {
     this.#local.publish(batch);
-    const message: Envelope = { from: this.#instance, batch };
+    const message: Envelope = { from: this.instance, batch };
     this.#publisher.publish(channelOf(batch.sessionId), JSON.stringify(message)).catch((err: unknown) => {
       if (Date.now() - this.#lastWarning < 5000) return;
       this.#lastWarning = Date.now();
@@ -94,7 +112,7 @@ export class RedisFanOut implements FanOut {
     } catch {
       return;
     }
-    if (message.from === this.#instance) return;
+    if (message.from === this.instance) return;
     this.#local.publish(message.batch);
   }
 }

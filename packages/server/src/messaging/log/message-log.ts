@@ -306,7 +306,10 @@ export class MessageLog {
     return this.#indexWriter.write();
   }
 
-  /** Stops background compaction (waiting for the job in progress), stores the index, stops timers. */
+  /**
+   * Stops background compaction (waiting for the job in progress), stores the index if this process
+   * wrote the log (a reader's view may be behind the writer's: it never replaces the index), stops timers.
+   */
   async close(): Promise<void> {
     // Staged chunks that cannot be stored now (storage down, shutdown deadline) stay in the
     // group-commit objects, which the next start turns into chunks.
@@ -316,7 +319,20 @@ export class MessageLog {
     this.#compactor.stop();
     await this.#compactor.idle();
     this.#indexWriter.stop();
-    await this.#indexWriter.write();
+    if (this.writing) await this.#indexWriter.write();
+  }
+
+  /**
+   * Stops without writing anything more (the writer lease was lost: another instance may write the log
+   * now, so neither the index nor staged chunks are stored; staged ones stay in the group commit, whose
+   * recovery stores them for the next writer).
+   */
+  async abandon(): Promise<void> {
+    clearTimeout(this.#stageTimer);
+    this.#stageTimer = undefined;
+    this.#compactor.stop();
+    this.#indexWriter.stop();
+    await this.#compactor.idle();
   }
 
   /** The index of what the session folder holds: staged chunks are not there yet. */

@@ -101,7 +101,7 @@ export async function messageRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const valid = validateEnvelope(candidate);
       if (!valid.ok) throw new BadRequestError(`body.${valid.error.message}`, undefined, 'invalid_message');
       const message: Envelope = valid.value;
-      const live = await ctx.messaging.open(session, request.project!);
+      const live = await ctx.messaging.forWriting(session, request.project!);
       const user: SessionUser = { close: () => {} };
       live.retain(user);
       try {

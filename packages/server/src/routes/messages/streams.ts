@@ -40,7 +40,8 @@ export async function messageStreamRoutes(app: FastifyInstance, ctx: AppContext)
       schema: { params: RunnerSessionParams },
       preHandler: async (request) => {
         const { session, project } = await sessionOfRunner(ctx, request);
-        hold(request, await ctx.messaging.open(session, project));
+        // The instance the runner reaches writes its log (with replicas it takes the session over).
+        hold(request, await ctx.messaging.forWriting(session, project));
       },
     },
     (ws, request) => {
@@ -74,6 +75,11 @@ export async function messageStreamRoutes(app: FastifyInstance, ctx: AppContext)
         fanOut: ctx.messaging.fanOut,
         after: (request.query as { after?: number }).after,
         admitInput: (message) => admitInput(ctx, request, live.sessionId, message),
+        // Input is appended by the session's writer: with replicas this instance may first take it over.
+        writer: async () => {
+          const session = await sessionOfProject(ctx, request);
+          return ctx.messaging.forWriting(session, request.project!);
+        },
         onClose: () => {},
       });
     },
