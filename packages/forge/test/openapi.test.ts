@@ -1,10 +1,13 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { importPKCS8, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSeed, seedWithoutOrgInstallation } from '../src/index.ts';
 import {
   appOctokit,
   eventually,
@@ -56,22 +59,27 @@ for (const methods of Object.values(spec.paths)) {
   for (const op of Object.values(methods)) if (op?.operationId) operations.set(op.operationId, op);
 }
 
-function validator(operationId: string, status: number): ValidateFunction {
+type SpecResponse = { $ref?: string; content?: Record<string, { schema?: unknown }> } | undefined;
+
+function specResponse(operationId: string, status: number): SpecResponse {
   const op = operations.get(operationId);
   if (!op) throw new Error(`no operation ${operationId}`);
-  type Response = { $ref?: string; content?: Record<string, { schema?: unknown }> } | undefined;
-  let response = op.responses[String(status)] as Response;
-  if (response?.$ref) response = spec.components.responses[response.$ref.split('/').pop()!] as Response;
-  const schema = response?.content?.['application/json']?.schema;
-  if (!schema) throw new Error(`${operationId} ${status} has no JSON schema`);
+  const response = op.responses[String(status)] as SpecResponse;
+  if (!response?.$ref) return response;
+  return spec.components.responses[response.$ref.split('/').pop()!] as SpecResponse;
+}
+
+function validator(operationId: string, status: number, mediaType = 'application/json'): ValidateFunction {
+  const schema = specResponse(operationId, status)?.content?.[mediaType]?.schema;
+  if (!schema) throw new Error(`${operationId} ${status} has no ${mediaType} schema`);
   const rewritten = JSON.parse(
     JSON.stringify(denullable(schema)).replaceAll('"#/components/', `"${SPEC_ID}#/components/`),
   );
   return ajv.compile(rewritten);
 }
 
-function expectValid(operationId: string, status: number, data: unknown) {
-  const validate = validator(operationId, status);
+function expectValid(operationId: string, status: number, data: unknown, mediaType?: string) {
+  const validate = validator(operationId, status, mediaType);
   const ok = validate(data);
   expect(
     ok
@@ -81,6 +89,14 @@ function expectValid(operationId: string, status: number, data: unknown) {
           .map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`),
     operationId,
   ).toEqual([]);
+}
+
+/** A bodiless answer (304, 204): the operation documents that status without content, and the body is empty. */
+async function expectBodiless(operationId: string, res: Response) {
+  const documented = specResponse(operationId, res.status);
+  expect(documented, `${operationId} documents ${res.status}`).toBeDefined();
+  expect(documented?.content, `${operationId} ${res.status} has no body`).toBeUndefined();
+  expect(await res.text()).toBe('');
 }
 
 function expectComponent(name: string, data: unknown) {
@@ -93,6 +109,7 @@ function expectComponent(name: string, data: unknown) {
 
 let t: TestForge;
 let alice: Octokit;
+let aliceToken: string;
 let pat: Octokit;
 let hooks: Awaited<ReturnType<typeof startHookReceiver>>;
 
@@ -100,7 +117,8 @@ beforeAll(async () => {
   t = await startTestForge();
   hooks = await startHookReceiver();
   t.forge.setWebhooks([{ url: hooks.url, secret: 's' }]);
-  alice = octokit(t.forge, await userAccessToken(t.forge, 'alice'));
+  aliceToken = await userAccessToken(t.forge, 'alice');
+  alice = octokit(t.forge, aliceToken);
   pat = octokit(t.forge, await t.forge.userToken('alice'));
 });
 afterAll(async () => {
@@ -261,6 +279,8 @@ describe('responses match GitHub OpenAPI schemas', () => {
       branch: 'pr',
     });
     const created = await alice.rest.pulls.create({ ...o, title: 'PR', head: 'pr', base: 'main' });
+    // Mergeability is computed in the background: the 201 says null / unknown, as GitHub's does.
+    expect(created.data).toMatchObject({ mergeable: null, mergeable_state: 'unknown' });
     expectValid('pulls/create', 201, created.data);
     expectValid(
       'pulls/get',
@@ -354,11 +374,9 @@ describe('responses match GitHub OpenAPI schemas', () => {
       message: 'big',
       content: Buffer.alloc(1024 * 1024 + 1, 'a').toString('base64'),
     });
-    expectValid(
-      'repos/get-content',
-      200,
-      (await alice.rest.repos.getContent({ ...o, path: 'big.bin' })).data,
-    );
+    const big = (await alice.rest.repos.getContent({ ...o, path: 'big.bin' })).data;
+    expect(big).toMatchObject({ type: 'file', encoding: 'none', content: '' });
+    expectValid('repos/get-content', 200, big);
     expectValid(
       'repos/get-content',
       200,
@@ -368,11 +386,34 @@ describe('responses match GitHub OpenAPI schemas', () => {
       await pat.rest.repos.createFork({ owner: 'acme', repo: 'web' }).then(() => alice.rest.pulls.list(o))
     ).data;
     expectValid('pulls/list', 200, pr);
+    // A head without owner: is ignored, as GitHub does (all PRs).
+    const bare = (await alice.rest.pulls.list({ ...o, state: 'all', head: 'pr' })).data;
+    expect(bare.length).toBeGreaterThan(0);
+    expectValid('pulls/list', 200, bare);
     // A fork right after its 202 (a forge whose forks take 5 s): GitHub's 409 shape, no branches.
-    const slow = await startTestForge({ delays: { forkMs: 5000 } });
+    const slow = await startTestForge({ delays: { forkMs: 5000, mergeabilityMs: 60_000 } });
     try {
+      // A PR whose mergeability is not computed yet: pulls/get and pulls/list with null / unknown.
+      const slowAlice = octokit(slow.forge, await slow.forge.userToken('alice'));
+      const u = { owner: 'acme', repo: 'umbrella' };
+      const base = (await slowAlice.rest.git.getRef({ ...u, ref: 'heads/main' })).data.object.sha;
+      await slowAlice.rest.git.createRef({ ...u, ref: 'refs/heads/unknown', sha: base });
+      await slowAlice.rest.repos.createOrUpdateFileContents({
+        ...u,
+        path: 'unknown.md',
+        message: 'unknown',
+        content: 'dQ==',
+        branch: 'unknown',
+      });
+      const opened = await slowAlice.rest.pulls.create({ ...u, title: 'U', head: 'unknown', base: 'main' });
+      const pending = (await slowAlice.rest.pulls.get({ ...u, pull_number: opened.data.number })).data;
+      expect(pending).toMatchObject({ mergeable: null, mergeable_state: 'unknown', rebaseable: null });
+      expectValid('pulls/get', 200, pending);
+      expectValid('pulls/list', 200, (await slowAlice.rest.pulls.list(u)).data);
       const bob = octokit(slow.forge, await slow.forge.userToken('bob'));
-      await bob.rest.repos.createFork({ owner: 'acme', repo: 'web' });
+      const accepted = await bob.rest.repos.createFork({ owner: 'acme', repo: 'web' });
+      expect(accepted.status).toBe(202);
+      expectValid('repos/create-fork', 202, accepted.data);
       const f = { owner: 'bob', repo: 'web' };
       const ref = await bob.rest.git.getRef({ ...f, ref: 'heads/main' }).catch((e) => e);
       expect(ref.status).toBe(409);
@@ -385,8 +426,162 @@ describe('responses match GitHub OpenAPI schemas', () => {
       await slow.close();
     }
     const inst = await installationToken(t.forge, 'alice');
-    const revoked = await octokit(t.forge, inst).rest.apps.revokeInstallationAccessToken();
+    const revoked = await fetch(`${t.forge.apiUrl}/installation/token`, {
+      method: 'DELETE',
+      headers: { authorization: `token ${inst}` },
+    });
     expect(revoked.status).toBe(204);
+    await expectBodiless('apps/revoke-installation-access-token', revoked);
+  });
+
+  it('media types, weak-ETag 304s, GraphQL 404, client-ID App JWT', async () => {
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${t.forge.apiUrl}${path}`, { headers: { authorization: `token ${aliceToken}`, ...headers } });
+    // repos/get-commit documents string bodies for diff, patch and sha (pulls/get and compare document
+    // JSON only, so their diff/patch bodies have no schema to check).
+    for (const m of ['diff', 'patch', 'sha']) {
+      const res = await get('/repos/acme/umbrella/commits/main', { accept: `application/vnd.github.${m}` });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain(`application/vnd.github.${m}`);
+      expectValid('repos/get-commit', 200, await res.text(), `application/vnd.github.${m}`);
+    }
+    // Conditional requests on operations that document 304: weak ETag / Last-Modified, empty 304.
+    for (const [operationId, path] of [
+      ['users/get-authenticated', '/user'],
+      ['repos/get-content', '/repos/acme/umbrella/contents/README.md'],
+      ['pulls/list', '/repos/acme/umbrella/pulls'],
+      ['repos/list-for-authenticated-user', '/user/repos'],
+    ] as const) {
+      const first = await get(path);
+      expect(first.status).toBe(200);
+      const etag = first.headers.get('etag')!;
+      expect(etag).toMatch(/^W\/"/);
+      expectValid(operationId, 200, await first.json());
+      const byTag = await get(path, { 'if-none-match': etag });
+      expect(byTag.status, path).toBe(304);
+      await expectBodiless(operationId, byTag);
+      const byDate = await get(path, { 'if-modified-since': first.headers.get('last-modified')! });
+      expect(byDate.status, path).toBe(304);
+      await expectBodiless(operationId, byDate);
+    }
+    // No GraphQL in the description (a separate API): the 404 is GitHub's basic error.
+    const graphql = await fetch(`${t.forge.url}/api/graphql`, {
+      method: 'POST',
+      headers: { authorization: `bearer ${aliceToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ repository(owner: "acme", name: "api") { name } }' }),
+    });
+    expect(graphql.status).toBe(404);
+    expectComponent('basic-error', await graphql.json());
+    // An App JWT whose iss is the client ID.
+    const pkcs8 = createPrivateKey(t.forge.app.privateKeyPem)
+      .export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(t.forge.app.clientId)
+      .setIssuedAt(now - 30)
+      .setExpirationTime(now + 500)
+      .sign(await importPKCS8(pkcs8, 'RS256'));
+    const app = await fetch(`${t.forge.apiUrl}/app`, { headers: { authorization: `Bearer ${jwt}` } });
+    expect(app.status).toBe(200);
+    expectValid('apps/get-authenticated', 200, await app.json());
+  });
+
+  it('token-rule refusals (user access token outside every installation, anonymous writes)', async () => {
+    const [outside, readOnly] = await Promise.all([
+      startTestForge({ seed: seedWithoutOrgInstallation }),
+      startTestForge({
+        seed: {
+          ...defaultSeed,
+          installations: [
+            { account: 'acme', permissions: { contents: 'read', metadata: 'read', pull_requests: 'write' } },
+          ],
+        },
+      }),
+    ]);
+    try {
+      const ghu = await userAccessToken(outside.forge, 'alice');
+      const call = async (
+        method: string,
+        path: string,
+        token: string | null,
+        body?: unknown,
+        on = outside,
+      ) => {
+        const res = await fetch(`${on.forge.apiUrl}${path}`, {
+          method,
+          headers: {
+            ...(token ? { authorization: `token ${token}` } : {}),
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        return { status: res.status, body: (await res.json()) as { message: string } };
+      };
+      // Public repository, write: 403 Resource not accessible by integration.
+      const pr = await call('POST', '/repos/acme/umbrella/pulls', ghu, {
+        title: 'x',
+        head: 'main',
+        base: 'main',
+      });
+      expect(pr).toMatchObject({ status: 403, body: { message: 'Resource not accessible by integration' } });
+      expectValid('pulls/create', 403, pr.body);
+      const put = await call('PUT', '/repos/acme/umbrella/contents/x.md', ghu, {
+        message: 'x',
+        content: 'eA==',
+      });
+      expect(put).toMatchObject({ status: 403, body: { message: 'Resource not accessible by integration' } });
+      // repos/create-or-update-file-contents documents no 403; GitHub answers its basic error.
+      expectComponent('basic-error', put.body);
+      // Private repository outside every installation: 404, even for its admin.
+      const hidden = await call('GET', '/repos/acme/api', ghu);
+      expect(hidden.status).toBe(404);
+      expectValid('repos/get', 404, hidden.body);
+      const content = await call('GET', '/repos/acme/api/contents/README.md', ghu);
+      expect(content.status).toBe(404);
+      expectValid('repos/get-content', 404, content.body);
+      const fork = await call('POST', '/repos/acme/api/forks', ghu, {});
+      expect(fork.status).toBe(404);
+      expectValid('repos/create-fork', 404, fork.body);
+      // Anonymous write: 401 Requires authentication (documented nowhere on the operation: basic error).
+      const anon = await call('PUT', '/repos/acme/umbrella/contents/y.md', null, {
+        message: 'y',
+        content: 'eQ==',
+      });
+      expect(anon).toMatchObject({ status: 401, body: { message: 'Requires authentication' } });
+      expectComponent('basic-error', anon.body);
+      // Inside an installation granting contents: read, the admin's user access token cannot write.
+      const readOnlyGhu = await userAccessToken(readOnly.forge, 'alice');
+      const readOnlyPut = await call(
+        'PUT',
+        '/repos/acme/api/contents/z.md',
+        readOnlyGhu,
+        { message: 'z', content: 'eg==' },
+        readOnly,
+      );
+      expect(readOnlyPut).toMatchObject({
+        status: 403,
+        body: { message: 'Resource not accessible by integration' },
+      });
+      expectComponent('basic-error', readOnlyPut.body);
+      expectValid(
+        'repos/get',
+        200,
+        (await call('GET', '/repos/acme/api', readOnlyGhu, undefined, readOnly)).body,
+      );
+      // DELETE /app/installations/{id}: 204 without a body.
+      const id = await installationId(outside.forge, 'alice');
+      const removed = await appOctokit(outside.forge).request('DELETE /app/installations/{installation_id}', {
+        installation_id: id,
+      });
+      expect(removed.status).toBe(204);
+      expect(specResponse('apps/delete-installation', 204)).toBeDefined();
+      expect(specResponse('apps/delete-installation', 204)?.content).toBeUndefined();
+      expect(removed.data ?? '').toBe('');
+    } finally {
+      await Promise.all([outside.close(), readOnly.close()]);
+    }
   });
 
   it('webhook payloads (push, pull_request opened/edited/closed)', async () => {
