@@ -211,6 +211,8 @@ describe('GitHub connection, workspaces and the repository browser', () => {
     await bob.getByText('Starting a session needs the edit role; you are view.').waitFor();
     expect(await bob.getByRole('button', { name: 'Run Specify' }).isDisabled()).toBe(true);
     await bob.getByText('Running Specify needs the edit role; you are view.').waitFor();
+    expect(await bob.getByRole('button', { name: 'Sync now' }).isDisabled()).toBe(true);
+    await bob.getByText('Syncing with the upstream needs the edit role; you are view.').waitFor();
     expect(await seriousViolations(bob)).toEqual([]);
     await screenshot(bob, 'workspace-viewer');
 
@@ -220,6 +222,16 @@ describe('GitHub connection, workspaces and the repository browser', () => {
       .getByText(/\d+ loaded/)
       .waitFor();
     await bob.getByText('Sending input to a session needs the edit role; you are view.').waitFor();
+    await context.close();
+  });
+
+  it("carol (edit) cannot send prompts to alice's session, and is told whose it is", async () => {
+    await api('alice', 'PUT', '/api/projects/acme/members/carol', { role: 'edit' });
+    const { page: carol, context } = await newPage(browser, platform.url);
+    await signIn(carol, 'Carol Contributor');
+    await carol.goto(sessionPath);
+    await carol.getByText(/^Only alice, who started this session, can send prompts/).waitFor();
+    expect(await carol.getByLabel('Prompt for the agent').isDisabled()).toBe(true);
     await context.close();
   });
 });

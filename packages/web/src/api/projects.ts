@@ -49,6 +49,7 @@ export type Capability =
   | 'session.cancel.own'
   | 'session.input'
   | 'specify.run'
+  | 'workspace.sync'
   | 'session.cancel.any'
   | 'workspace.manage'
   | 'storage.manage'

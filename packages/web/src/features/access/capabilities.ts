@@ -7,6 +7,7 @@ export const capabilityLabels: Record<Capability, string> = {
   'session.cancel.own': 'Cancelling your sessions',
   'session.input': 'Sending input to a session',
   'specify.run': 'Running Specify',
+  'workspace.sync': 'Syncing with the upstream',
   'session.cancel.any': "Cancelling other people's sessions",
   'workspace.manage': 'Creating workspaces',
   'storage.manage': 'Changing storage',

@@ -11,6 +11,7 @@ import { Time } from '../../components/time.tsx';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
 import { permission } from '../access/capabilities.ts';
+import { sessionInputPermission } from '../access/session-input.ts';
 import { useAccess } from '../access/use-access.ts';
 import { useMe } from '../auth/use-me.ts';
 import { SessionUsage } from '../model/session-usage.tsx';
@@ -29,7 +30,7 @@ export function SessionPage({ project, session }: { project: string; session: st
   const s = meta.data;
   const own = s ? s.user === me.data?.subject : true;
   const canCancel = permission(access.data, own ? 'session.cancel.own' : 'session.cancel.any');
-  const canInput = permission(access.data, 'session.input');
+  const canInput = sessionInputPermission(access.data, s?.user, me.data?.subject);
   // Without session details (API not there yet) the stream still works; assume it may be running.
   const active = s ? isActive(s) : true;
 

@@ -5,12 +5,14 @@ import { Notice } from '../../components/notice.tsx';
 import { Panel } from '../../components/page.tsx';
 import { ErrorState, errorMessage, isNotAvailable, Loading } from '../../components/states.tsx';
 import { Time } from '../../components/time.tsx';
+import { usePermission } from '../access/use-access.ts';
 import { useSyncWorkspace, useWorkspaceStatus } from './use-workspaces.ts';
 
 /** Canonical branch status against the upstream's default branch, last sync and "Sync now". */
 export function WorkspaceStatusPanel({ project, workspace }: { project: string; workspace: Workspace }) {
   const status = useWorkspaceStatus(project, workspace.slug);
   const sync = useSyncWorkspace(project, workspace.slug);
+  const canSync = usePermission(project, 'workspace.sync');
   const s = status.data;
   return (
     <Panel
@@ -22,6 +24,7 @@ export function WorkspaceStatusPanel({ project, workspace }: { project: string; 
           onClick={() => sync.mutate()}
           busy={sync.isPending}
           disabled={isNotAvailable(status.error)}
+          disabledReason={canSync.allowed ? undefined : canSync.reason}
         >
           Sync now
         </Button>
