@@ -7,9 +7,10 @@
  * - the CLI with the server and the forge it starts: packages/cli/src/main.ts → packages/cli/dist/main.js,
  *   what `packages/cli/bin/rfe.js` (`rfe up`, `rfe token`, `rfe forge`) and `npm start` run.
  *
- * Each is one ES module bundled by esbuild with the workspace packages (@rfe/*, TypeScript sources) inlined
- * and every npm dependency left to node_modules (native ones such as better-sqlite3, and those that load
- * files or workers by path such as pino, must stay there anyway). `import.meta.url`/`dirname`/`filename`
+ * Each is an ES module bundled by esbuild with the workspace packages (@rfe/*, TypeScript sources) inlined.
+ * The CLI leaves every npm dependency to node_modules (native ones such as better-sqlite3, and those that
+ * load files or workers by path such as pino, must stay there anyway); the runner, whose start is on every
+ * session's path, bundles its npm packages too but the Claude Agent SDK (see buildRunner). `import.meta.url`/`dirname`/`filename`
  * in a bundled source keep meaning that source file's place in the tree (rewritten relative to the bundle),
  * so the paths the code finds at run time — the web UI's dist/, the runner's bundle, the directory store's
  * worker script, package.json files — are the same built as under tsx.
@@ -26,17 +27,25 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Workspace packages are bundled (their entry points are .ts files); everything else stays external. */
-const workspaceInline = {
-  name: 'external-npm-packages',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@rfe/') || args.path.startsWith('node:')
-        ? undefined
-        : { path: args.path, external: true },
-    );
-  },
-};
+/**
+ * Which imports stay out of the bundle, to be loaded from node_modules at run time: `'npm'` every npm
+ * package (workspace packages, TypeScript sources, are always bundled), or a list of package names.
+ */
+function externals(keep) {
+  return {
+    name: 'externals',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('@rfe/') || args.path.startsWith('node:')) return undefined;
+        const name = args.path
+          .split('/')
+          .slice(0, args.path.startsWith('@') ? 2 : 1)
+          .join('/');
+        return keep === 'npm' || keep.includes(name) ? { path: args.path, external: true } : undefined;
+      });
+    },
+  };
+}
 
 const importMeta = /\bimport\.meta\.(url|dirname|filename)\b/g;
 
@@ -64,27 +73,64 @@ function sourceLocations(outfile) {
   };
 }
 
-/** Bundles entry (a path from the repo root, or absolute) into outfile; resolves to the build time in ms. */
-export async function bundle(entry, outfile) {
+/**
+ * Bundles entry (a path from the repo root, or absolute) into outfile; resolves to the build time in ms.
+ * `external`: see externals(). `splitting`: modules imported only with `import()` go to chunks of their own
+ * beside outfile, loaded when first imported.
+ */
+export async function bundle(entry, outfile, { external = 'npm', splitting = false } = {}) {
   const started = performance.now();
-  await build({
-    entryPoints: [path.resolve(root, entry)],
-    outfile: path.resolve(root, outfile),
+  const out = path.resolve(root, outfile);
+  const result = await build({
+    entryPoints: { [path.basename(out, '.js')]: path.resolve(root, entry) },
+    outdir: path.dirname(out),
     bundle: true,
+    splitting,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     sourcemap: 'linked',
     logLevel: 'warning',
-    banner: { js: "import { fileURLToPath as __rfeFileURLToPath } from 'node:url';" },
-    plugins: [workspaceInline, sourceLocations(path.resolve(root, outfile))],
+    banner: {
+      // fileURLToPath: sourceLocations(); require: the CommonJS packages bundled in (ws) require node's own modules.
+      js: [
+        "import { fileURLToPath as __rfeFileURLToPath } from 'node:url';",
+        "import { createRequire as __rfeCreateRequire } from 'node:module';",
+        'const require = __rfeCreateRequire(import.meta.url);',
+      ].join(' '),
+    },
+    plugins: [externals(external), sourceLocations(out)],
+    metafile: true,
   });
+  if (splitting) removeOldChunks(path.dirname(out), Object.keys(result.metafile.outputs));
   return performance.now() - started;
 }
 
-/** packages/runner/dist/main.js; resolves to the build time in ms. */
+/**
+ * Chunks of earlier builds (their names carry a content hash) beside this one's, once no runner started
+ * before the rebuild can still load them: older than an hour.
+ */
+function removeOldChunks(dir, outputs) {
+  const current = new Set(outputs.map((o) => path.resolve(root, o)));
+  const hourAgo = Date.now() - 3_600_000;
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (!/-[A-Z0-9]{8}\.js(\.map)?$/.test(name) || current.has(file)) continue;
+    if (fs.statSync(file).mtimeMs < hourAgo) fs.rmSync(file, { force: true });
+  }
+}
+
+/**
+ * packages/runner/dist/main.js; resolves to the build time in ms. Its npm packages are bundled in, so a
+ * session's runner resolves and reads one file where it read dozens (half its start time); the Claude Agent
+ * SDK stays in node_modules (it starts its own CLI from its package folder), loaded with the Claude adapter's
+ * chunk only by the sessions that use it.
+ */
 export function buildRunner() {
-  return bundle('packages/runner/src/main.ts', 'packages/runner/dist/main.js');
+  return bundle('packages/runner/src/main.ts', 'packages/runner/dist/main.js', {
+    external: ['@anthropic-ai/claude-agent-sdk'],
+    splitting: true,
+  });
 }
 
 /** packages/cli/dist/main.js (the CLI, the server and the forge); resolves to the build time in ms. */

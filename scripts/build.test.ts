@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from './build.mjs';
+import { buildRunner, bundle } from './build.mjs';
 
 // Inside the repo (.tmp/ is ignored) so the bundles resolve the workspace's packages as the real ones do.
 const root = path.resolve(import.meta.dirname, '..');
@@ -45,5 +45,23 @@ console.log(typeof Type.Object, PROTOCOL_VERSION);\n`,
     expect(text).toMatch(/from "@sinclair\/typebox"/);
     expect(text).not.toMatch(/from "@rfe\/protocol"/);
     expect(execFileSync(process.execPath, [outfile], { encoding: 'utf8' }).trim()).toBe('function 1');
+  });
+
+  it('bundles the runner with its npm packages and loads the Claude Agent SDK only in its adapter chunk', async () => {
+    await buildRunner();
+    const dist = path.join(root, 'packages/runner/dist');
+    const main = fs.readFileSync(path.join(dist, 'main.js'), 'utf8');
+    expect(main).not.toMatch(/from "ws"|from "@sinclair\/typebox/);
+    expect(main).not.toContain('@anthropic-ai/claude-agent-sdk');
+    const chunk = /import\("\.\/(claude-adapter-[A-Z0-9]+\.js)"\)/.exec(main);
+    expect(chunk, 'main.js imports the Claude adapter lazily').not.toBeNull();
+    const reaches = (file: string, seen = new Set<string>()): boolean => {
+      if (seen.has(file)) return false;
+      seen.add(file);
+      const text = fs.readFileSync(path.join(dist, file), 'utf8');
+      if (text.includes('from "@anthropic-ai/claude-agent-sdk"')) return true;
+      return [...text.matchAll(/from "\.\/([^"]+\.js)"/g)].some((m) => reaches(m[1]!, seen));
+    };
+    expect(reaches(chunk![1]!)).toBe(true);
   });
 });

@@ -36,7 +36,7 @@ export interface SessionDependencies {
   /** Channel overrides (tests: faster backoff). */
   channel?: Partial<ChannelOptions>;
   /** Adapter factory (default: by RFE_ADAPTER). */
-  createAdapter?: (settings: RunnerSettings) => Adapter;
+  createAdapter?: (settings: RunnerSettings) => Adapter | Promise<Adapter>;
 }
 
 /**
@@ -141,7 +141,9 @@ async function execute(settings: RunnerSettings, run: Run): Promise<number> {
     );
     reporter.status('starting', 30);
 
-    adapter = (run.deps.createAdapter ?? ((s) => createAdapter(s.adapter)))(settings);
+    adapter = await control.guard(
+      Promise.resolve((run.deps.createAdapter ?? ((s) => createAdapter(s.adapter)))(settings)),
+    );
     const current = adapter;
     await control.guard(current.init(adapterContext(settings, workspace, git, reporter, log)));
     control.onStop((reason) => void current.cancel(reason.message).catch(() => {}));

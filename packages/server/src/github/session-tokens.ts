@@ -4,6 +4,7 @@ import { appendAudit } from '../db/audit.ts';
 import { type Db, now } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import { AppError, ConflictError, ForbiddenError, UpstreamError } from '../errors.ts';
+import { allInOrder } from './all-in-order.ts';
 import { httpStatus } from './github-errors.ts';
 import type { GithubServices } from './github-services.ts';
 import { describeGithubError } from './octokit.ts';
@@ -69,11 +70,11 @@ export class SessionTokens {
    * push; a missing installation refuses the session with the remedy.
    */
   async plan(plan: SessionCredentialPlan): Promise<void> {
-    const installations = new Map<string, number>();
-    for (const repo of [...plan.read, ...plan.push.map((p) => p.repo)]) {
-      if (!installations.has(full(repo))) installations.set(full(repo), await this.installationOf(repo));
-    }
-    const stored: StoredPlan = { ...plan, installations: Object.fromEntries(installations) };
+    const repos = new Map([...plan.read, ...plan.push.map((p) => p.repo)].map((repo) => [full(repo), repo]));
+    // One look-up per repository, all at once; a failure names the first repository in the plan's order.
+    const ids = await allInOrder([...repos.values()].map((repo) => this.installationOf(repo)));
+    const installations = Object.fromEntries([...repos.keys()].map((name, i) => [name, ids[i]!]));
+    const stored: StoredPlan = { ...plan, installations };
     await this.db
       .insertInto('session_credential_plans')
       .values({ session_id: plan.sessionId, plan: JSON.stringify(stored), created_at: now() })

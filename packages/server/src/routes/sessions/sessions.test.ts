@@ -147,24 +147,7 @@ describe.each(DATABASES)('sessions end to end against the forge, through the pub
     expect(prEvents.sort()).toEqual(['acme/api', 'acme/umbrella']);
   });
 
-  it("carol's session succeeds flagged incomplete-submodules, and her umbrella PR lists repos/web with remediation", async () => {
-    const res = await call('carol', 'POST', '/api/projects/acme/workspaces/checkout/sessions', {
-      adapter: 'localexec',
-      createFork: true,
-      prompt: 'echo "carol" >> README.md',
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().flags).toContain('incomplete-submodules');
-    const s = await finished('carol', res.json().id);
-    expect(s.status, s.error ?? '').toBe('succeeded');
-    expect(s.flags).toContain('incomplete-submodules');
-    const umbrella = s.pullRequests.find((p) => p.role === 'umbrella')!;
-    const pr = await admin.rest.pulls.get({ owner: 'acme', repo: 'umbrella', pull_number: umbrella.number });
-    expect(pr.data.body).toContain('repos/web');
-    expect(pr.data.body).toMatch(/access/i);
-  });
-
-  it('with repos/web required, carol is refused before launch, naming it', async () => {
+  it('with repos/web required, carol is refused before launch, naming it, and nothing is forked for her', async () => {
     await t.ctx.db
       .updateTable('repo_submodules')
       .set({ required: 1 })
@@ -181,6 +164,9 @@ describe.each(DATABASES)('sessions end to end against the forge, through the pub
       expect(res.json().error).toMatchObject({ code: 'submodule_inaccessible' });
       expect(res.json().error.message).toContain('repos/web');
       expect(await t.ctx.db.selectFrom('sessions').select('id').execute()).toHaveLength(before.length);
+      // Every read check comes before any fork: carol has no fork of the umbrella yet, and still has none.
+      const fork = await admin.rest.repos.get({ owner: 'carol', repo: 'umbrella' }).catch((e) => e);
+      expect(fork.status).toBe(404);
     } finally {
       await t.ctx.db
         .updateTable('repo_submodules')
@@ -188,6 +174,23 @@ describe.each(DATABASES)('sessions end to end against the forge, through the pub
         .where('path', '=', 'repos/web')
         .execute();
     }
+  });
+
+  it("carol's session succeeds flagged incomplete-submodules, and her umbrella PR lists repos/web with remediation", async () => {
+    const res = await call('carol', 'POST', '/api/projects/acme/workspaces/checkout/sessions', {
+      adapter: 'localexec',
+      createFork: true,
+      prompt: 'echo "carol" >> README.md',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().flags).toContain('incomplete-submodules');
+    const s = await finished('carol', res.json().id);
+    expect(s.status, s.error ?? '').toBe('succeeded');
+    expect(s.flags).toContain('incomplete-submodules');
+    const umbrella = s.pullRequests.find((p) => p.role === 'umbrella')!;
+    const pr = await admin.rest.pulls.get({ owner: 'acme', repo: 'umbrella', pull_number: umbrella.number });
+    expect(pr.data.body).toContain('repos/web');
+    expect(pr.data.body).toMatch(/access/i);
   });
 
   it('cancel stops the runner within 5 s and the session ends cancelled', async () => {
