@@ -45,3 +45,9 @@ ensure_gh() {
   if ! command -v openssl >/dev/null 2>&1; then apt_install openssl; fi
   echo "$(gh --version | head -1)"
 }
+
+# Debian's haproxy: the replica tests put a real load balancer in front of three server instances.
+ensure_haproxy() {
+  if ! command -v haproxy >/dev/null 2>&1; then apt_install haproxy; fi
+  echo "$(haproxy -v | head -1)"
+}

@@ -283,6 +283,7 @@ export class MessagingHub {
       const live = this.#sessions.get(sessionId);
       if (live) {
         this.#sessions.delete(sessionId);
+        this.metrics.handovers.inc({ kind: graceful ? 'graceful' : 'lost' });
         await live.handOver(graceful);
       }
     } catch (err) {

@@ -31,6 +31,14 @@ function createMessagingMetrics(registry: Registry) {
       buckets: STAGE_BUCKETS,
       registers,
     }),
+    handovers: new Counter({
+      name: 'rfe_session_handovers_total',
+      help:
+        'Sessions this instance stopped writing because another instance took them over (graceful: asked ' +
+        'to hand over; lost: its writer lease could not be renewed in time)',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
     persisted: new Counter({
       name: 'rfe_messages_persisted_total',
       help: 'Messages stored in session logs',

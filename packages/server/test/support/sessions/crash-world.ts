@@ -26,19 +26,27 @@ export interface SessionRow {
 
 /**
  * A platform that can be killed: users, GitHub link, project `acme` and workspace `crash` are prepared
- * in-process on a data directory, then the real server runs as a child process on that directory (and a
- * fixed port, which the runners connect back to), against a forge that outlives it.
+ * in-process on a data directory, then the real server runs as child processes on that directory (and
+ * fixed ports, which the runners connect back to), against a forge that outlives them. One instance by
+ * default; with `instances` > 1 they share the database (`databaseUrl`: PostgreSQL), the object store and
+ * Redis given in `env`, and `frontDoor` (a load balancer) stands in front of them.
  */
 export interface CrashWorld {
   dataDir: string;
+  /** The first instance's port. */
   port: number;
+  ports: number[];
+  /** Where runners and `api` go: the front door, else the first instance. */
+  url: string;
   forge: StartedForge;
   server: ServerProcess | undefined;
-  start(): Promise<void>;
-  kill(): Promise<void>;
+  servers: (ServerProcess | undefined)[];
+  /** Starts instance `k` (default 0). */
+  start(k?: number): Promise<void>;
+  kill(k?: number): Promise<void>;
   // biome-ignore lint/suspicious/noExplicitAny: API answers of every shape, checked by the tests
-  api(method: string, url: string, body?: unknown): Promise<{ status: number; json: any }>;
-  startSession(prompt: string): Promise<string>;
+  api(method: string, url: string, body?: unknown, instance?: number): Promise<{ status: number; json: any }>;
+  startSession(prompt: string, instance?: number): Promise<string>;
   session(id: string): Promise<SessionRow>;
   messages(id: string): Promise<Message[]>;
   /** Waits until the session is terminal (polling the API; fails after `timeoutMs`). */
@@ -51,10 +59,25 @@ export interface CrashWorld {
   close(): Promise<void>;
 }
 
-export async function startCrashWorld(env: Record<string, string> = {}): Promise<CrashWorld> {
+export interface CrashWorldOptions {
+  instances?: number;
+  /** PostgreSQL shared by the instances (else each uses the SQLite file in the data directory). */
+  databaseUrl?: string;
+  /**
+   * A load balancer in front of the instances' ports: `api` calls go to `url`, runners to `publicUrl`
+   * (PUBLIC_URL; default `url`).
+   */
+  frontDoor?: (ports: number[]) => Promise<{ url: string; publicUrl?: string; close(): Promise<void> }>;
+}
+
+export async function startCrashWorld(
+  env: Record<string, string> = {},
+  options: CrashWorldOptions = {},
+): Promise<CrashWorld> {
   const forgeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-forge-'));
   const forge = await startForge({ dataDir: forgeDir, port: 0, seed: 'default' });
-  const t = await startTestApp({ syncIntervalSeconds: 0 });
+  const database = options.databaseUrl ? { databaseUrl: options.databaseUrl } : {};
+  const t = await startTestApp({ syncIntervalSeconds: 0, ...database }, env);
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   const setupUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -80,28 +103,40 @@ export async function startCrashWorld(env: Record<string, string> = {}): Promise
   await t.app.close();
   await t.ctx.close();
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const ports: number[] = [];
+  for (let k = 0; k < (options.instances ?? 1); k++) ports.push(await freePort());
+  const door = options.frontDoor ? await options.frontDoor(ports) : undefined;
+  const base = door?.url ?? `http://127.0.0.1:${ports[0]}`;
   const serverEnv = {
     RFE_TEST_GITHUB: JSON.stringify(github),
     SYNC_INTERVAL_SECONDS: '0',
     SESSION_RECONCILE_SECONDS: '2',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(door ? { PUBLIC_URL: door.publicUrl ?? door.url } : {}),
     ...env,
   };
+  const openDb = () =>
+    openDatabase(options.databaseUrl ? database : { sqliteFile: path.join(dataDir, 'rfe.db') });
   const world: CrashWorld = {
     dataDir,
-    port,
+    port: ports[0],
+    ports,
+    url: base,
     forge,
-    server: undefined,
-    async start() {
-      world.server = await startServerProcess(dataDir, port, serverEnv);
+    servers: ports.map(() => undefined),
+    get server() {
+      return world.servers[0];
     },
-    async kill() {
-      await world.server?.kill();
-      world.server = undefined;
+    async start(k = 0) {
+      world.servers[k] = await startServerProcess(dataDir, ports[k], serverEnv);
     },
-    async api(method, url, body) {
-      const res = await fetch(`${base}${url}`, {
+    async kill(k = 0) {
+      await world.servers[k]?.kill();
+      world.servers[k] = undefined;
+    },
+    async api(method, url, body, instance) {
+      const at = instance === undefined ? base : `http://127.0.0.1:${ports[instance]}`;
+      const res = await fetch(`${at}${url}`, {
         method,
         headers: { ...alice, ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
@@ -109,12 +144,13 @@ export async function startCrashWorld(env: Record<string, string> = {}): Promise
       const text = await res.text();
       return { status: res.status, json: text ? JSON.parse(text) : undefined };
     },
-    async startSession(prompt) {
-      const res = await world.api('POST', '/api/projects/acme/workspaces/crash/sessions', {
-        adapter: 'localexec',
-        createFork: true,
-        prompt,
-      });
+    async startSession(prompt, instance) {
+      const res = await world.api(
+        'POST',
+        '/api/projects/acme/workspaces/crash/sessions',
+        { adapter: 'localexec', createFork: true, prompt },
+        instance,
+      );
       if (res.status !== 201) throw new Error(`session: ${res.status} ${JSON.stringify(res.json)}`);
       return res.json.id as string;
     },
@@ -160,7 +196,7 @@ export async function startCrashWorld(env: Record<string, string> = {}): Promise
       }
     },
     async runnerPid(id) {
-      const handle = openDatabase({ sqliteFile: path.join(dataDir, 'rfe.db') });
+      const handle = openDb();
       try {
         const row = await handle.db
           .selectFrom('sessions')
@@ -182,9 +218,10 @@ export async function startCrashWorld(env: Record<string, string> = {}): Promise
       return (await res.json()) as { number: number; head: { ref: string } }[];
     },
     async close() {
-      await world.kill();
+      for (let k = 0; k < ports.length; k++) await world.kill(k);
+      await door?.close();
       // Runners outlive servers by design: the test's runners end with it.
-      const handle = openDatabase({ sqliteFile: path.join(dataDir, 'rfe.db') });
+      const handle = openDb();
       for (const row of await handle.db.selectFrom('sessions').selectAll().execute()) {
         const h = parseHandle(row);
         if (h?.kind !== 'process') continue;
