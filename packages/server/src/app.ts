@@ -7,6 +7,7 @@ import { installAuthorization } from './http/authorize.ts';
 import { installCanonicalHost } from './http/canonical-origin.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { installOpenApi, sharedSchemas } from './http/openapi.ts';
+import { installPlatformResponses } from './http/platform-responses.ts';
 import { installRouteRegistry } from './http/route-registry.ts';
 import { installValidator } from './http/validator.ts';
 import { installWebUi } from './http/web-ui.ts';
@@ -27,6 +28,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installRouteRegistry(app);
   installErrorHandler(app);
   installValidator(app, sharedSchemas);
+  installPlatformResponses(app);
   await installOpenApi(app);
   await app.register(cookie);
   await app.register(websocket, {

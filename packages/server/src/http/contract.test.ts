@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractViolations, type RecordedResponse, recordResponses } from '../../test/support/contract.ts';
+import {
+  contractViolations,
+  type OpenApiDoc,
+  type RecordedResponse,
+  recordResponses,
+} from '../../test/support/contract.ts';
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts';
 
+// Every suite built on startTestApp checks its own responses the same way when it closes (test-app.ts).
 describe('responses conform to the OpenAPI document', () => {
   let t: TestApp;
   let recorded: RecordedResponse[];
@@ -11,7 +17,7 @@ describe('responses conform to the OpenAPI document', () => {
   });
   afterAll(() => t?.close());
 
-  it('a walk through every resource produces only documented statuses and bodies', async () => {
+  it('a walk through projects, members, storage, audit and tokens produces only documented statuses and bodies', async () => {
     // Hooks must be added before ready(); build a second app on the same context for recording.
     const { buildApp } = await import('../app.ts');
     const app = await buildApp(t.ctx);
@@ -49,5 +55,39 @@ describe('responses conform to the OpenAPI document', () => {
     expect(recorded.length).toBeGreaterThan(15);
     expect(new Set(recorded.map((r) => r.status))).toEqual(new Set([200, 201, 204, 400, 401, 403, 404, 409]));
     expect(contractViolations(t.app.swagger() as never, recorded)).toEqual([]);
+  });
+
+  it('the check fails for an unknown route, an undocumented status and a body that does not match its schema', () => {
+    const doc = t.app.swagger() as unknown as OpenApiDoc;
+    const response = (r: Partial<RecordedResponse>): RecordedResponse => ({
+      method: 'get',
+      route: '/api/projects',
+      hidden: false,
+      status: 200,
+      contentType: 'application/json; charset=utf-8',
+      body: '{"items":[]}',
+      ...r,
+    });
+    expect(contractViolations(doc, [response({})])).toEqual([]);
+    expect(contractViolations(doc, [response({ route: '/api/nowhere' })])).toEqual([
+      'get /api/nowhere is not in the document',
+    ]);
+    expect(contractViolations(doc, [response({ status: 418 })])).toEqual([
+      'get /api/projects answered 418, which the document does not list',
+    ]);
+    const [mismatch] = contractViolations(doc, [response({ body: '{"items":[{"name":7}]}' })]);
+    expect(mismatch).toMatch(/^get \/api\/projects 200: .*name/);
+    expect(contractViolations(doc, [response({ status: 404, body: '{"message":"gone"}' })])).toEqual([
+      'get /api/projects answered 404, which the document does not list',
+    ]);
+    const [badError] = contractViolations(doc, [
+      response({ route: '/api/projects/:p', status: 404, body: '{"message":"gone"}' }),
+    ]);
+    expect(badError).toMatch(/^get \/api\/projects\/\{p\} 404: .*error/);
+    // Routes kept out of the document on purpose (the web UI, WebSockets) and unrouted URLs are not checked.
+    expect(
+      contractViolations(doc, [response({ route: '/*', hidden: true, status: 200, body: '<html>' })]),
+    ).toEqual([]);
+    expect(contractViolations(doc, [response({ route: '', status: 404 })])).toEqual([]);
   });
 });

@@ -8,6 +8,12 @@ import { type Config, loadConfig } from '../../src/config/config.ts';
 import { type AppContext, createContext } from '../../src/context.ts';
 import { createApiToken, findUserBySubject } from '../../src/db/users.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import {
+  contractViolations,
+  type OpenApiDoc,
+  recordResponses as recordForContract,
+  writeCoverage,
+} from './contract.ts';
 import { type DatabaseKind, openTestDatabase } from './databases.ts';
 import { evidenceDir, keepEvidence, recordResponses } from './leak-evidence.ts';
 
@@ -23,6 +29,10 @@ export interface TestApp {
 /**
  * The real application on a temp data directory: SQLite + directory store unless overridden;
  * `database: 'postgres'` gives it a fresh PostgreSQL database, dropped on close.
+ *
+ * Every response it sends is recorded, and `close()` fails (after cleaning up) when one of them does not
+ * match the app's own OpenAPI document: a route or status the document does not list, or a body that does
+ * not match its schema. So every suite built on this harness is also a contract test of what it exercised.
  */
 export async function startTestApp(
   overrides: Partial<Config> = {},
@@ -47,6 +57,7 @@ export async function startTestApp(
         : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')),
   });
   const app = await buildApp(ctx);
+  const responses = recordForContract(app);
   if (evidence) recordResponses(app, path.join(evidence, `${path.basename(dataDir)}.responses`));
   await app.ready();
   const tokens = new Map<string, string>();
@@ -65,6 +76,8 @@ export async function startTestApp(
       return { authorization: `Bearer ${token}` };
     },
     async close() {
+      const violations = contractViolations(app.swagger() as unknown as OpenApiDoc, responses);
+      writeCoverage(responses, path.basename(dataDir));
       await app.close();
       // Runners outlive their server by design; a test's runners end with the test.
       await (ctx.sessions.launcher as { stopAll?: (graceMs?: number) => Promise<void> }).stopAll?.(1000);
@@ -72,6 +85,10 @@ export async function startTestApp(
       await database.drop();
       keepEvidence(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (violations.length)
+        throw new Error(
+          `Responses that do not match the OpenAPI document (fix the route's schema or its answer):\n  ${violations.join('\n  ')}`,
+        );
     },
   };
 }

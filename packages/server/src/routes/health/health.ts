@@ -47,7 +47,14 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
     '/metrics',
     {
       config: { access: 'public' },
-      schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: false },
+      schema: {
+        tags: ['platform'],
+        summary: 'Prometheus metrics',
+        hide: false,
+        response: {
+          200: { description: 'The Prometheus text exposition format (text/plain; version=0.0.4)' },
+        },
+      },
     },
     async (_request, reply) => {
       reply.header('content-type', ctx.metrics.registry.contentType);

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { ForbiddenError } from '../../errors.ts';
@@ -46,6 +47,13 @@ export async function modelGatewayRoutes(app: FastifyInstance, ctx: AppContext):
             summary,
             params: GatewayParams,
             security: [{ modelKey: [] }],
+            response: {
+              200: {
+                description:
+                  "The provider's answer, forwarded unchanged (JSON, or an event stream when streamed); the provider's error statuses are forwarded too",
+              },
+              403: Type.Ref('ErrorBody', { description: 'A model key of another session' }),
+            },
           },
         },
         handler(path),

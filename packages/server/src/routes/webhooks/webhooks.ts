@@ -25,7 +25,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
         schema: {
           tags: ['webhooks'],
           summary: 'GitHub webhook deliveries (push, pull_request), verified with X-Hub-Signature-256',
-          response: { 202: Accepted, 200: Accepted, ...errorResponses() },
+          response: { 202: Accepted, 200: Accepted, ...errorResponses(503) },
         },
       },
       async (request, reply) => {
