@@ -155,8 +155,8 @@ export class LiveSession {
     const previous = this.#runner;
     this.#runner = link;
     // Record this process as the writer now, not when the first message waits for it. A failure
-    // (shutdown) surfaces again on that first append.
-    this.log.claim().catch(() => {});
+    // (shutdown) surfaces again on that first append. A read-only view never claims the log.
+    if (this.acceptsWrites) this.log.claim().catch(() => {});
     if (previous && previous !== link) previous.replaced();
     return this.delivery.pending();
   }

@@ -17,7 +17,7 @@ import type { LogIndexFile } from './log/log-index.ts';
 import { type MessagingMetrics, messagingMetrics } from './metrics.ts';
 import { WriterMovedError } from './sequencer.ts';
 import type { MessagingSettings } from './settings.ts';
-import { WriterLease } from './writer-lease.ts';
+import { WriterBusyError, WriterLease } from './writer-lease.ts';
 
 export interface MessagingHubDeps {
   db: Db;
@@ -148,7 +148,10 @@ export class MessagingHub {
           this.#sessions.delete(session.id);
           await view.handOver(true);
         }
-        return this.open(session, project);
+        const live = await this.open(session, project);
+        // Asked to hand over before the session was loaded: the lease went on to another instance.
+        if (!live.acceptsWrites) throw new WriterBusyError(session.id, 'another instance', 0);
+        return live;
       })().finally(() => this.#takingOver.delete(session.id));
       this.#takingOver.set(session.id, taking);
     }
