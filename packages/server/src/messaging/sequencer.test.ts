@@ -72,7 +72,7 @@ const message = (n: number): Envelope => ({
   payload: { text: `m${n}` },
 });
 
-async function setup() {
+async function setup(mayAcknowledge?: () => boolean) {
   const t = tempStore();
   cleanups.push(t.remove);
   const gate = gatedStore(t.store);
@@ -94,6 +94,7 @@ async function setup() {
       onStages: (s) => stages.push(s),
       onDuplicate: () => events.push('duplicate'),
       onFailed: (e) => events.push(`failed ${e.message}`),
+      ...(mayAcknowledge ? { mayAcknowledge } : {}),
     },
     new Limiter(16),
   );
@@ -101,6 +102,32 @@ async function setup() {
 }
 
 describe('Sequencer', () => {
+  it('acknowledges nothing once the writer lease is gone: stored chunks fail their producers, nothing is fanned out', async () => {
+    let leased = true;
+    const { gate, sequencer, events } = await setup(() => leased);
+    gate.release();
+    await sequencer.submitAsync(message(1));
+    gate.release();
+    sequencer.submit(message(2), (error, seq) =>
+      events.push(error ? `error 2: ${error.name}` : `ack 2=${seq}`),
+    );
+    leased = false; // the lease lapses while the chunk is being written
+    await sequencer.idle();
+    sequencer.submit(message(3), (error) => events.push(error ? `error 3: ${error.name}` : 'ack 3'));
+    expect(events).toEqual(['fan-out 1-1', 'error 2: WriterMovedError', 'error 3: WriterMovedError']);
+    expect(sequencer.accepting).toBe(false);
+  });
+
+  it('stops accepting on hand-over but still stores and acknowledges what it took', async () => {
+    const { gate, sequencer, events } = await setup();
+    sequencer.submit(message(1), (error, seq) => events.push(error ? 'error 1' : `ack 1=${seq}`));
+    sequencer.stopAccepting(new Error('moved'));
+    sequencer.submit(message(2), (error) => events.push(error ? `error 2: ${error.message}` : 'ack 2'));
+    gate.release();
+    await sequencer.idle();
+    expect(events).toEqual(['error 2: moved', 'ack 1=1', 'fan-out 1-1']);
+  });
+
   it('acknowledges only after the chunk is stored, then fans out; seqs follow arrival order without gaps', async () => {
     const { gate, sequencer, events, log } = await setup();
     for (let n = 1; n <= 10; n++) {
