@@ -107,11 +107,12 @@ describe('sessions survive their server (process launcher, server SIGKILLed)', (
     await world.kill();
     process.kill(-pid, 'SIGKILL');
     fs.rmSync(path.join(world.dataDir, 'runs', id), { recursive: true, force: true });
-    const restarted = Date.now();
     await world.start();
+    const up = Date.now();
     const s = await world.finished(id, 30_000);
-    // One reconciliation period (SESSION_RECONCILE_SECONDS=2 here) after the server is up again, at most.
-    expect(Date.now() - restarted).toBeLessThan(2000 + 15_000);
+    // One reconciliation period (SESSION_RECONCILE_SECONDS=2 here) after the server is up again, plus the
+    // API polling and a loaded machine's slack; the server's own start-up is not counted.
+    expect(Date.now() - up).toBeLessThan(2000 + 10_000);
     expect(s.status).toBe('failed');
     expect(s.error).toMatch(/runner is gone.*no longer exists/);
     expect(s.remediation).toMatch(/start the session again/);
