@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { type GitCredential, readCredentialsFile } from './credentials-file.ts';
 import { SettingsError } from './errors.ts';
 import { repoFullNameFromUrl } from './git/repo-url.ts';
+import { type AgentUser, agentUserFrom } from './process/agent-user.ts';
 import {
   boolean,
   branchName,
@@ -64,6 +65,8 @@ export interface RunnerSettings {
   specify: { feature?: string; useClaude: boolean };
   /** `apiKey` is the session's model key from the credentials file (never from the environment). */
   claude: { model?: string; maxTurns?: number; apiKey?: string };
+  /** RFE_AGENT_UID/RFE_AGENT_GID: every adapter process runs as this uid/gid instead of the shell's. */
+  agent?: AgentUser;
 }
 
 const HOUR = 3_600_000;
@@ -85,6 +88,7 @@ export function loadSettings(env: Env = process.env): RunnerSettings {
   const workDir = requiredString(env, 'RFE_WORK_DIR');
   if (!isAbsolute(workDir))
     throw new SettingsError('RFE_WORK_DIR', `must be an absolute path, got ${workDir}`);
+  const agent = agentUserFrom(env);
 
   return {
     sessionId,
@@ -132,6 +136,7 @@ export function loadSettings(env: Env = process.env): RunnerSettings {
       ...(env.RFE_CLAUDE_MAX_TURNS ? { maxTurns: positiveInteger(env, 'RFE_CLAUDE_MAX_TURNS', 1) } : {}),
       ...(credentials.modelKey ? { apiKey: credentials.modelKey } : {}),
     },
+    ...(agent ? { agent } : {}),
   };
 }
 

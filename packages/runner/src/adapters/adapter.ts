@@ -1,3 +1,4 @@
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import type { Workspace } from '../git/clone-workspace.ts';
 import type { FileChange } from '../git/file-changes.ts';
 import type { RunnerLog } from '../runner-log.ts';
@@ -16,8 +17,17 @@ export interface AdapterContext {
   reportFileChanges(): Promise<FileChange[]>;
   /** Environment for processes the adapter starts: the runner's own settings and secrets removed. */
   childEnv: NodeJS.ProcessEnv;
-  /** Directory the adapter may keep state in, outside the work tree. */
+  /** Directory the adapter may keep state in, outside the work tree (written by the shell process). */
   stateDir: string;
+  /** Claude Code's configuration directory, the agent's own (CLAUDE_CONFIG_DIR). */
+  claudeConfigDir: string;
+  /**
+   * Starts a process of agent code: in its own process group (stopped with the adapter) and, with
+   * RFE_AGENT_UID, as the agent's uid/gid. Every process an adapter starts goes through here.
+   */
+  spawn(command: string, args: readonly string[], options: SpawnOptions): ChildProcess;
+  /** Makes what the adapter's own code wrote under `path` in the work tree the agent's (no-op without an agent uid). */
+  giveToAgent(path: string): Promise<void>;
 }
 
 /**

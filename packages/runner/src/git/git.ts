@@ -1,6 +1,7 @@
+import type { AgentUser } from '../process/agent-user.ts';
 import { killGroup, spawnInGroup } from '../process/process-groups.ts';
 import type { Redactor } from '../redactor.ts';
-import type { GitAuth } from './git-auth.ts';
+import { GitAuth } from './git-auth.ts';
 
 export interface GitResult {
   code: number;
@@ -39,6 +40,8 @@ export interface GitSettings {
   signal: AbortSignal;
   /** Allow file:// remotes and submodules (local workspaces and tests only). */
   allowFileProtocol: boolean;
+  /** Run as the agent's uid, in the agent's environment (git on the tree while agent code runs). */
+  agent?: { user: AgentUser | undefined; env: NodeJS.ProcessEnv };
 }
 
 /** Runs git non-interactively, as the user, with per-URL credentials and cancellation. */
@@ -48,7 +51,12 @@ export class Git {
   async run(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
     const { signal } = this.settings;
     if (signal.aborted) throw new GitError(args, { code: 130, stdout: '', stderr: 'cancelled' });
-    const child = spawnInGroup('git', args, { cwd, env: this.#env(options.urls ?? []), stdio: 'pipe' });
+    const child = spawnInGroup(
+      'git',
+      args,
+      { cwd, env: this.#env(options.urls ?? []), stdio: 'pipe' },
+      this.settings.agent?.user,
+    );
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -73,6 +81,15 @@ export class Git {
     return new Git({ ...this.settings, auth });
   }
 
+  /**
+   * Git for the shell's look at the tree while agent code runs (the file changes it reports): without
+   * credentials and as the agent's uid, so whatever the agent wrote into `.git/config` runs, if at all,
+   * with the agent's rights and never the shell's.
+   */
+  asAgent(user: AgentUser | undefined, env: NodeJS.ProcessEnv): Git {
+    return new Git({ ...this.settings, auth: new GitAuth([]), agent: { user, env } });
+  }
+
   /** Trimmed stdout of a command that must succeed. */
   async output(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<string> {
     return (await this.run(cwd, args, options)).stdout.trim();
@@ -87,7 +104,7 @@ export class Git {
     ];
     if (allowFileProtocol) config.push(['protocol.file.allow', 'always']);
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...(this.settings.agent?.env ?? process.env),
       LC_ALL: 'C',
       GIT_TERMINAL_PROMPT: '0',
       GIT_ASKPASS: '',

@@ -1,12 +1,20 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import type { AgentUser } from './agent-user.ts';
 
 // Children run in their own process group so cancel can stop everything they started (a shell's
 // pipelines, git's helpers), not just the direct child. They are tracked so that an exiting runner
-// takes them along.
+// takes them along. Adapter processes may run as the agent's own uid (`as`).
 const live = new Set<ChildProcess>();
 
-export function spawnInGroup(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
-  const child = spawn(command, args, { ...options, detached: true });
+export function spawnInGroup(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions,
+  as?: AgentUser,
+): ChildProcess {
+  // As another user: Node (libuv) sets the gid, drops every supplementary group, then sets the uid.
+  const identity = as ? { uid: as.uid, gid: as.gid } : {};
+  const child = spawn(command, args, { ...options, ...identity, detached: true });
   live.add(child);
   child.once('exit', () => live.delete(child));
   child.once('error', () => live.delete(child));

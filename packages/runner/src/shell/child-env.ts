@@ -1,11 +1,13 @@
 import type { RunnerSettings } from '../settings.ts';
+import { agentHome } from './agent-sandbox.ts';
 
 /** Variables a command or agent the runner starts must not see. */
 const HIDDEN = /^(RFE_|ANTHROPIC_API_KEY$|ANTHROPIC_AUTH_TOKEN$|GIT_CONFIG_)/;
 
 /**
  * The environment for processes an adapter starts: the runner's own settings removed (the token file
- * paths among them), commits authored as the user, and git never prompting.
+ * paths among them), commits authored as the user, and git never prompting. Under an agent uid, HOME is
+ * the agent's own directory in the work directory.
  */
 export function childEnvironment(
   settings: RunnerSettings,
@@ -20,5 +22,6 @@ export function childEnvironment(
     GIT_COMMITTER_NAME: settings.author.name,
     GIT_COMMITTER_EMAIL: settings.author.email,
     GIT_TERMINAL_PROMPT: '0',
+    ...(settings.agent ? { HOME: agentHome(settings.workDir) } : {}),
   };
 }

@@ -12,13 +12,14 @@ import { FileChangeTracker } from '../git/file-changes.ts';
 import { Git } from '../git/git.ts';
 import { GitAuth } from '../git/git-auth.ts';
 import { publishChanges } from '../git/publish-changes.ts';
+import { RepositoryGuard } from '../git/repository-guard.ts';
 import { upstreamsTouchingWorkflows } from '../git/touches-workflows.ts';
 import { FileOutbox } from '../outbox/file-outbox.ts';
-import { killAllGroups } from '../process/process-groups.ts';
 import { Redactor } from '../redactor.ts';
 import { createRunnerLog, type RunnerLog } from '../runner-log.ts';
 import type { RunnerSettings } from '../settings.ts';
 import { RUNNER_VERSION } from '../version.ts';
+import { AgentSandbox, claudeConfigDir } from './agent-sandbox.ts';
 import { childEnvironment } from './child-env.ts';
 import { connectChannel, drainWithin } from './connect-channel.ts';
 import { InputRouter } from './input-router.ts';
@@ -108,6 +109,7 @@ async function execute(settings: RunnerSettings, run: Run): Promise<number> {
   const { control, reporter, log } = run;
   control.startTimer(settings.timeoutMs);
   let adapter: Adapter | undefined;
+  const sandbox = new AgentSandbox(settings.agent, settings.workDir, log);
   try {
     reporter.status('starting', 0);
     reporter.send('init', {
@@ -116,6 +118,8 @@ async function execute(settings: RunnerSettings, run: Run): Promise<number> {
       repo: settings.input.repo,
       branch: settings.input.branch,
     });
+    // An agent process left by an earlier attempt on this work directory must not watch the clone.
+    await control.guard(sandbox.clearLeftovers());
     // The adapter's git has no credentials; the clone and the push get theirs just for that step.
     const git = new Git({
       auth: new GitAuth([]),
@@ -140,12 +144,14 @@ async function execute(settings: RunnerSettings, run: Run): Promise<number> {
       ),
     );
     reporter.status('starting', 30);
+    const repositories = await RepositoryGuard.capture(workspace);
+    await control.guard(sandbox.handOver());
 
     adapter = await control.guard(
       Promise.resolve((run.deps.createAdapter ?? ((s) => createAdapter(s.adapter)))(settings)),
     );
     const current = adapter;
-    await control.guard(current.init(adapterContext(settings, workspace, git, reporter, log)));
+    await control.guard(current.init(adapterContext(settings, workspace, git, reporter, log, sandbox)));
     control.onStop((reason) => void current.cancel(reason.message).catch(() => {}));
     run.router.attach(current);
     reporter.status('running', 40);
@@ -153,10 +159,13 @@ async function execute(settings: RunnerSettings, run: Run): Promise<number> {
     run.router.close('The agent had finished; the prompt was not delivered. Start a new session to go on.');
 
     reporter.status('finalizing', 80);
-    // No adapter code may be running while push credentials exist: stop it and its process groups first.
+    // No adapter code may be running while push credentials exist: stop it, its process groups and (under
+    // an agent uid) every process of that uid; then the shell takes the tree back and undoes what the
+    // agent wrote into the repositories' git configuration.
     await shutdownAdapter(adapter, log);
     adapter = undefined;
-    killAllGroups();
+    await control.guard(sandbox.stop());
+    await control.guard(repositories.restore());
     const changes = await control.guard(detectChangedRepositories(git, workspace));
     const pushing = [...(changes.umbrella ? [workspace.repo] : []), ...changes.submodules.map((s) => s.repo)];
     const workflows = await control.guard(upstreamsTouchingWorkflows(git, workspace, changes));
@@ -199,7 +208,7 @@ async function execute(settings: RunnerSettings, run: Run): Promise<number> {
   } finally {
     control.dispose();
     await shutdownAdapter(adapter, log);
-    killAllGroups();
+    await sandbox.killAll().catch((error: Error) => log.error(error.message));
   }
 }
 
@@ -209,16 +218,23 @@ function adapterContext(
   git: Git,
   report: Reporter,
   log: RunnerLog,
+  sandbox: AgentSandbox,
 ): AdapterContext {
-  const tracker = new FileChangeTracker(git, workspace);
+  const childEnv = childEnvironment(settings);
+  // The tree belongs to the agent while it runs: the shell looks at it with the agent's rights.
+  const tracker = new FileChangeTracker(git.asAgent(settings.agent, childEnv), workspace);
+  const stateDir = join(settings.workDir, 'adapter');
   return {
     settings,
     workspace,
     prompt: settings.prompt,
     report,
     log,
-    childEnv: childEnvironment(settings),
-    stateDir: join(settings.workDir, 'adapter'),
+    childEnv,
+    stateDir,
+    claudeConfigDir: claudeConfigDir(stateDir),
+    spawn: (command, args, options) => sandbox.spawn(command, args, options),
+    giveToAgent: (path) => sandbox.giveToAgent(path),
     async reportFileChanges() {
       const changes = await tracker.scan();
       for (const change of changes) report.send('file_change', change);

@@ -18,6 +18,10 @@ export interface SessionPlan {
   /** Upstreams pushed directly instead of through the user's fork. */
   directPush?: string[];
   extra?: Record<string, string>;
+  /** localexec commands that need the session's paths: they replace `prompt` (as a JSON list). */
+  commands?: (env: Record<string, string>) => string[];
+  /** Runs once the environment exists, right before the runner starts. */
+  beforeStart?: (env: Record<string, string>) => Promise<unknown>;
 }
 
 export interface StartedSession {
@@ -61,5 +65,7 @@ export async function startSession(world: ForgeWorld, plan: SessionPlan): Promis
     ...(plan.submodules ? { submodules: plan.submodules } : {}),
     ...(plan.extra ? { extra: plan.extra } : {}),
   });
+  if (plan.commands) env.RFE_PROMPT = JSON.stringify(plan.commands(env));
+  await plan.beforeStart?.(env);
   return { sessionId, peer, runner: startRunner(env), env };
 }

@@ -1,5 +1,10 @@
-import { join } from 'node:path';
-import { type Options, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import {
+  type Options,
+  query,
+  type SDKResultMessage,
+  type SpawnedProcess,
+  type SpawnOptions,
+} from '@anthropic-ai/claude-agent-sdk';
 import { RunError } from '../../errors.ts';
 import type { Adapter, AdapterContext, AdapterOutcome, Prompt } from '../adapter.ts';
 import { AgentQuestions } from './agent-questions.ts';
@@ -118,7 +123,7 @@ export class ClaudeAdapter implements Adapter {
   }
 
   #options(cwd: string): Options {
-    const { childEnv, settings, stateDir, log } = this.#context;
+    const { childEnv, settings, claudeConfigDir } = this.#context;
     return {
       cwd,
       abortController: this.#abort,
@@ -138,11 +143,28 @@ export class ClaudeAdapter implements Adapter {
         ...childEnv,
         ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL,
         ...modelCredentials(process.env, settings.claude.apiKey),
-        CLAUDE_CONFIG_DIR: join(stateDir, 'claude-config'),
+        CLAUDE_CONFIG_DIR: claudeConfigDir,
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       },
-      stderr: (data) => log.info(`claude: ${data.trimEnd()}`),
+      // Claude Code starts like every other adapter process: own process group, the agent's uid.
+      spawnClaudeCodeProcess: (spawn) => this.#spawnClaudeCode(spawn),
+      // No MCP server configuration on a command line (the custom spawn would otherwise default to argv).
+      mcpServersDelivery: 'initialize',
     };
+  }
+
+  #spawnClaudeCode({ command, args, cwd, env, signal }: SpawnOptions): SpawnedProcess {
+    const { spawn, log } = this.#context;
+    const child = spawn(command, args, {
+      ...(cwd ? { cwd } : {}),
+      env,
+      signal,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (data: string) => log.info(`claude: ${data.trimEnd()}`));
+    // The SDK reports a failed start through 'error'; the process group is the shell's to stop.
+    return child as SpawnedProcess;
   }
 }
 

@@ -36,13 +36,13 @@ export class LocalExecAdapter implements Adapter {
   }
 
   async run(): Promise<AdapterOutcome> {
-    const { workspace, report, childEnv } = this.#context;
+    const { workspace, report, childEnv, spawn } = this.#context;
     const ran: string[] = [];
     while (this.#queue.length > 0) {
       if (this.#cancelled !== undefined) throw new RunError('cancelled', this.#cancelled);
       const { cmd, prompt, last } = this.#queue.shift()!;
       prompt?.delivered();
-      this.#current = runCommand(cmd, { cwd: workspace.root, displayCwd: '.', env: childEnv, report });
+      this.#current = runCommand(cmd, { cwd: workspace.root, displayCwd: '.', env: childEnv, report, spawn });
       const { exitCode } = await this.#current.done;
       this.#current = undefined;
       await this.#context.reportFileChanges();

@@ -1,5 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { exitCodeOf, killGroup, spawnInGroup } from '../../process/process-groups.ts';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { exitCodeOf, killGroup } from '../../process/process-groups.ts';
 import type { Reporter } from '../../shell/reporter.ts';
 import { OutputChunker } from './output-chunker.ts';
 
@@ -19,12 +19,19 @@ export interface RunningCommand {
  */
 export function runCommand(
   cmd: string,
-  options: { cwd: string; displayCwd: string; env: NodeJS.ProcessEnv; report: Reporter },
+  options: {
+    cwd: string;
+    displayCwd: string;
+    env: NodeJS.ProcessEnv;
+    report: Reporter;
+    /** The adapter context's `spawn` (own process group, the agent's uid). */
+    spawn: (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+  },
 ): RunningCommand {
   const { report } = options;
   report.send('command_start', { cmd, cwd: options.displayCwd });
   const started = performance.now();
-  const child = spawnInGroup('bash', ['-c', cmd], {
+  const child = options.spawn('bash', ['-c', cmd], {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],

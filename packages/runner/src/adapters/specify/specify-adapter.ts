@@ -1,5 +1,5 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { RunError } from '../../errors.ts';
 import type { Adapter, AdapterContext, AdapterOutcome, Prompt } from '../adapter.ts';
 import { ClaudeAdapter } from '../claude/claude-adapter.ts';
@@ -57,7 +57,10 @@ export class SpecifyAdapter implements Adapter {
     const { workspace, report } = this.#context;
     const templates = join(workspace.root, '.specify', 'templates');
     const folder = join('specs', this.#facts.slug);
+    const specs = join(workspace.root, 'specs');
     await mkdir(join(workspace.root, folder), { recursive: true });
+    // The shell writes these itself: a link in the repository must not take its writes (or reads) elsewhere.
+    await insideWorkTree(workspace.root, join(workspace.root, folder), folder);
     const written: string[] = [];
     for (const [document, template] of SPECIFY_DOCUMENTS) {
       const target = join(workspace.root, folder, document);
@@ -65,10 +68,16 @@ export class SpecifyAdapter implements Adapter {
         report.log(`${folder}/${document} already exists; kept as it is`);
         continue;
       }
-      const text = await readTemplate(join(templates, template), `.specify/templates/${template}`);
-      await writeFile(target, fillTemplate(text, this.#facts));
+      const path = join(templates, template);
+      const name = `.specify/templates/${template}`;
+      if (await exists(path)) await insideWorkTree(workspace.root, path, name);
+      const text = await readTemplate(path, name);
+      // 'wx': never through a (dangling) link left in its place.
+      await writeFile(target, fillTemplate(text, this.#facts), { flag: 'wx' });
       written.push(document);
     }
+    // Written by the shell process: the agent (the claude step) must be able to change them.
+    await this.#context.giveToAgent(specs);
     await this.#context.reportFileChanges();
     if (this.#cancelled !== undefined) throw new RunError('cancelled', this.#cancelled);
     const created = written.length > 0 ? `created ${written.join(', ')}` : 'kept the existing documents';
@@ -113,8 +122,23 @@ async function readTemplate(path: string, name: string): Promise<string> {
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
-    () => false,
+    () =>
+      lstat(path).then(
+        () => true, // a dangling link counts as there: it is kept, never written through
+        () => false,
+      ),
   );
+}
+
+/** `path` resolves (links followed) to a place inside the work tree. */
+async function insideWorkTree(root: string, path: string, name: string): Promise<void> {
+  const [realRoot, real] = await Promise.all([realpath(root), realpath(path)]);
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+    throw new RunError(
+      'workspace_invalid',
+      `${name} is a link that leads outside the work tree; Specify does not follow it.`,
+    );
+  }
 }
 
 function claudePrompt(facts: FeatureFacts): string {
