@@ -1,4 +1,16 @@
-/** A tiny router on the History API: the current URL as an external store, and `navigate`. */
+/**
+ * A tiny router on the History API: the current URL as an external store, and `navigate`.
+ *
+ * Kept instead of a routing library (react-router 7, @tanstack/react-router, wouter were weighed), because:
+ * this UI has nine flat routes and no nested layouts, loaders or code splitting, so what a library adds
+ * over these four files (this one, link.tsx, use-location.ts, routes.ts: about 140 lines) is the part we
+ * would not use. What we do use is small and exact here: `routes.ts` matches a path to a *named* route that
+ * pages.tsx switches over with exhaustive types, and its `paths` builders are the only way links are made
+ * (a library would still need those typed builders on top); `useLocation` is one `useSyncExternalStore`,
+ * which React 19 renders without tearing. wouter is the closest fit (same external-store design) and would
+ * replace only this file and link.tsx. Move to @tanstack/react-router if routes gain loaders, search-param
+ * schemas or nesting.
+ */
 
 const listeners = new Set<() => void>();
 
