@@ -1,26 +1,10 @@
+import type { QueryOf, ResponseOf } from './contract.ts';
 import { http, seg } from './http.ts';
 
-export interface AuditEvent {
-  id: string;
-  time: string;
-  actor: string;
-  action: string;
-  target: string;
-  outcome: string;
-  details: Record<string, unknown>;
-}
-
-export interface AuditPage {
-  items: AuditEvent[];
-  nextBefore?: string;
-}
-
-export interface AuditFilter {
-  action?: string;
-  actor?: string;
-  before?: string;
-  limit?: number;
-}
+type Audit = '/api/projects/{p}/audit';
+export type AuditPage = ResponseOf<Audit, 'get'>;
+export type AuditEvent = AuditPage['items'][number];
+export type AuditFilter = QueryOf<Audit, 'get'>;
 
 export const auditApi = {
   list: (p: string, filter: AuditFilter) =>

@@ -1,18 +1,9 @@
+import type { ResponseOf } from './contract.ts';
 import { http } from './http.ts';
 
-export interface User {
-  subject: string;
-  name: string;
-  email: string;
-  groups: string[];
-}
-
-export type AuthMode = 'dev' | 'oidc' | 'proxy';
-
-export interface DevUsers {
-  mode: AuthMode;
-  users: User[];
-}
+export type User = ResponseOf<'/api/auth/me', 'get'>;
+export type DevUsers = ResponseOf<'/api/auth/dev-users', 'get'>;
+export type AuthMode = DevUsers['mode'];
 
 /** Where the OIDC flow starts (the server redirects to the identity provider). */
 export const oidcLoginUrl = '/api/auth/oidc/login';

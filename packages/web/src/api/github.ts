@@ -1,26 +1,9 @@
+import type { ResponseOf } from './contract.ts';
 import { http } from './http.ts';
 
-// Shapes of packages/server/src/routes/github/schema.ts.
-
-export interface GitHubStatus {
-  linked: boolean;
-  login?: string;
-  githubUserId?: number;
-  host?: string;
-  installationIds?: number[];
-  updatedAt?: string;
-}
-
-export interface Fork {
-  /** `owner/name` of the fork. */
-  fullName: string;
-  owner: string;
-  name: string;
-  htmlUrl: string;
-  cloneUrl: string;
-  defaultBranch: string;
-  private: boolean;
-}
+export type GitHubStatus = ResponseOf<'/api/github/status', 'get'>;
+type Forks = ResponseOf<'/api/github/forks', 'get'>;
+export type Fork = Forks['items'][number];
 
 /** A full page load: the server redirects to the App's installation page and back to `/?github=linked`. */
 export const githubInstallUrl = '/api/github/install';
@@ -28,6 +11,6 @@ export const githubInstallUrl = '/api/github/install';
 export const githubApi = {
   status: () => http.get<GitHubStatus>('/api/github/status'),
   unlink: () => http.delete('/api/github/link'),
-  forks: (repo: string) => http.get<{ items: Fork[] }>('/api/github/forks', { repo }).then((r) => r.items),
+  forks: (repo: string) => http.get<Forks>('/api/github/forks', { repo }).then((r) => r.items),
   createFork: (repo: string) => http.post<Fork>('/api/github/forks', { repo }),
 };

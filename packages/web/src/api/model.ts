@@ -1,58 +1,13 @@
+import type { BodyOf, ResponseOf } from './contract.ts';
 import { http, seg } from './http.ts';
 
-// Shapes of packages/server/src/routes/model/schema.ts.
-
-export interface ModelLimits {
-  sessionBudgetUsd: number | null;
-  sessionBudgetTokens: number | null;
-  maxTurns: number | null;
-  monthlyBudgetUsd: number | null;
-}
-
-export interface ModelSettings {
-  endpoint: string;
-  endpointSource: 'project' | 'platform' | 'default';
-  apiKey: 'set' | 'not-set';
-  keySource: 'project' | 'platform' | 'none';
-  keyUpdatedAt: string | null;
-  defaultModel: string | null;
-  limits: ModelLimits;
-  configured: boolean;
-  missing?: string;
-  updatedAt: string | null;
-}
-
-export interface ModelSettingsInput {
-  endpoint?: string | null;
-  apiKey?: string;
-  removeApiKey?: boolean;
-  defaultModel?: string | null;
-  limits?: Partial<ModelLimits>;
-}
-
-export interface UsageTotals {
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  totalTokens: number;
-  costUsd: number;
-}
-
-export interface SessionUsage {
-  session: string;
-  totals: UsageTotals;
-  budget: { usd: number | null; tokens: number | null };
-}
-
-export interface ProjectUsage {
-  project: string;
-  since: string;
-  month: UsageTotals;
-  monthlyBudgetUsd: number | null;
-  workspaces: { workspace: string; month: UsageTotals }[];
-}
+type Model = '/api/projects/{p}/model';
+export type ModelSettings = ResponseOf<Model, 'get'>;
+export type ModelLimits = ModelSettings['limits'];
+export type ModelSettingsInput = BodyOf<Model, 'put'>;
+export type SessionUsage = ResponseOf<'/api/projects/{p}/sessions/{s}/usage', 'get'>;
+export type UsageTotals = SessionUsage['totals'];
+export type ProjectUsage = ResponseOf<'/api/projects/{p}/usage', 'get'>;
 
 const base = (p: string) => `/api/projects/${seg(p)}`;
 

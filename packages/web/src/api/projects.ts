@@ -1,46 +1,13 @@
+import type { BodyOf, ResponseOf, Schema } from './contract.ts';
 import { http, seg } from './http.ts';
 
-export type Role = 'view' | 'edit' | 'admin';
-export type StorageState = 'provisioning' | 'ready' | 'failed';
-
-export interface StorageView {
-  kind: 'managed' | 'external';
-  state: StorageState;
-  error?: string;
-  endpoint?: string;
-  region?: string;
-  bucket?: string;
-  prefix?: string;
-  forcePathStyle?: boolean;
-  credentials?: 'stored';
-}
-
-export interface Project {
-  name: string;
-  displayName: string;
-  storage: StorageView;
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface ExternalStorageInput {
-  kind: 'external';
-  endpoint?: string;
-  region?: string;
-  bucket: string;
-  prefix?: string;
-  forcePathStyle?: boolean;
-  accessKeyId: string;
-  secretAccessKey: string;
-}
-
-export type StorageInput = { kind: 'managed' } | ExternalStorageInput;
-
-export interface CreateProjectInput {
-  name: string;
-  displayName?: string;
-  storage: StorageInput;
-}
+export type Project = Schema<'Project'>;
+export type StorageView = Schema<'StorageView'>;
+export type StorageState = StorageView['state'];
+export type StorageInput = BodyOf<'/api/projects/{p}/storage', 'put'>;
+export type CreateProjectInput = BodyOf<'/api/projects', 'post'>;
+export type Access = ResponseOf<'/api/projects/{p}/access', 'get'>;
+export type Role = Access['role'];
 
 /** The project capabilities of SPEC §7, as the server names them. */
 export type Capability =
@@ -57,17 +24,10 @@ export type Capability =
   | 'members.manage'
   | 'audit.read';
 
-export interface Access {
-  role: Role;
-  capabilities: string[];
-  /** Every capability with the role that grants it. */
-  grants: Record<string, Role>;
-}
-
 const base = (p: string) => `/api/projects/${seg(p)}`;
 
 export const projectsApi = {
-  list: () => http.get<{ items: Project[] }>('/api/projects').then((r) => r.items),
+  list: () => http.get<ResponseOf<'/api/projects', 'get'>>('/api/projects').then((r) => r.items),
   get: (p: string) => http.get<Project>(base(p)),
   create: (input: CreateProjectInput) => http.post<Project>('/api/projects', input),
   access: (p: string) => http.get<Access>(`${base(p)}/access`),

@@ -1,120 +1,22 @@
-import type { GitmoduleSuggestions } from '@rfe/server/routes/workspaces/gitmodules.ts';
+import type { BodyOf, ResponseOf, Schema } from './contract.ts';
 import { http, seg } from './http.ts';
 
-export type { GitmoduleSuggestions };
+type One = '/api/projects/{p}/workspaces/{w}';
 
-// Shapes of packages/server/src/routes/workspaces/schema.ts.
-
-export interface Upstream {
-  host: string;
-  owner: string;
-  repo: string;
-  url: string;
-}
-
-export interface RepoSubmodule {
-  /** `repos/{name}` in the umbrella. */
-  path: string;
-  /** owner/name */
-  repo: string;
-  url: string;
-  branch: string | null;
-  required: boolean;
-  lastResolvedSha: string | null;
-}
-
-export interface Workspace {
-  id: string;
-  slug: string;
-  name: string;
-  upstream: Upstream;
-  canonicalBranch: string;
-  /** The Specify feature slug (`specs/{feature}/`). */
-  feature: string | null;
-  storagePrefix: string;
-  submodules: RepoSubmodule[];
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface ComponentInput {
-  name: string;
-  /** owner/repo or a URL on the configured Git host. */
-  url: string;
-  required?: boolean;
-  branch?: string;
-}
-
-export interface CreateWorkspaceInput {
-  name: string;
-  /** `owner/repo` (or its URL) on the configured Git host. */
-  upstream: string;
-  components?: ComponentInput[];
-  feature?: string;
-}
-
-export interface Commit {
-  sha: string;
-  message: string;
-  author: string;
-  date: string;
-}
-
-export interface PullSummary {
-  number: number;
-  title: string;
-  url: string;
-  head: string;
-  state: string;
-}
-
-export interface WorkspaceStatus {
-  canonicalBranch: string;
-  defaultBranch: string;
-  head: string | null;
-  exists: boolean;
-  aheadBy: number;
-  behindBy: number;
-  lastCommit: Commit | null;
-  lastActivityAt: string | null;
-  lastSyncAt: string;
-  /** create | webhook | periodic | manual */
-  syncSource: string;
-  openPullRequests: PullSummary[];
-  warnings: { code: string; message: string }[];
-}
-
-export type TreeEntryType = 'file' | 'dir' | 'submodule' | 'symlink';
-
-export interface TreeEntry {
-  name: string;
-  path: string;
-  type: TreeEntryType;
-  size?: number;
-  /** For submodules: the target repository at its pinned commit. */
-  submodule?: { repo: string | null; sha: string; url: string; accessible: boolean; reason?: string };
-}
-
-export interface Tree {
-  repo: string;
-  ref: string;
-  path: string;
-  entries: TreeEntry[];
-}
-
-export interface Blob {
-  repo: string;
-  ref: string;
-  path: string;
-  size: number;
-  sha: string;
-  encoding: 'utf-8' | 'none';
-  /** Null when `binary` or `tooLarge`. */
-  content: string | null;
-  binary: boolean;
-  tooLarge: boolean;
-  message?: string;
-}
+export type Workspace = Schema<'Workspace'>;
+export type Upstream = Workspace['upstream'];
+export type RepoSubmodule = Workspace['submodules'][number];
+export type CreateWorkspaceInput = BodyOf<'/api/projects/{p}/workspaces', 'post'>;
+export type ComponentInput = NonNullable<CreateWorkspaceInput['components']>[number];
+export type WorkspaceStatus = Schema<'WorkspaceStatus'>;
+export type Commit = NonNullable<WorkspaceStatus['lastCommit']>;
+export type PullSummary = WorkspaceStatus['openPullRequests'][number];
+export type Tree = ResponseOf<`${One}/tree`, 'get'>;
+export type TreeEntry = Tree['entries'][number];
+export type TreeEntryType = TreeEntry['type'];
+export type Blob = ResponseOf<`${One}/blob`, 'get'>;
+/** What the umbrella's .gitmodules lists, to offer as components. */
+export type GitmoduleSuggestions = ResponseOf<'/api/projects/{p}/gitmodules', 'get'>;
 
 export interface BrowseLocation {
   repo?: string;
@@ -126,7 +28,8 @@ const base = (p: string) => `/api/projects/${seg(p)}/workspaces`;
 const one = (p: string, w: string) => `${base(p)}/${seg(w)}`;
 
 export const workspacesApi = {
-  list: (p: string) => http.get<{ items: Workspace[] }>(base(p)).then((r) => r.items),
+  list: (p: string) =>
+    http.get<ResponseOf<'/api/projects/{p}/workspaces', 'get'>>(base(p)).then((r) => r.items),
   get: (p: string, w: string) => http.get<Workspace>(one(p, w)),
   create: (p: string, input: CreateWorkspaceInput) => http.post<Workspace>(base(p), input),
   /** What the umbrella's .gitmodules lists, to offer as components. */

@@ -54,7 +54,18 @@ export async function oidcRoutes(app: FastifyInstance, ctx: AppContext): Promise
       schema: {
         tags: ['auth'],
         summary: 'Finish an OIDC sign-in: sets the session cookie and redirects into the app',
-        querystring: Type.Record(Type.String(), Type.String()),
+        // What an OpenID Provider sends back (RFC 6749 §4.1.2, RFC 9207); anything else is passed on to the
+        // client library as it came. Named properties, so the OpenAPI document lists them as parameters.
+        querystring: Type.Object(
+          {
+            code: Type.Optional(Type.String()),
+            state: Type.Optional(Type.String()),
+            iss: Type.Optional(Type.String()),
+            error: Type.Optional(Type.String()),
+            error_description: Type.Optional(Type.String()),
+          },
+          { additionalProperties: Type.String() },
+        ),
         response: { ...redirect, ...errorResponses(404, 502) },
       },
     },

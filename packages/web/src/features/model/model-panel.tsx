@@ -18,7 +18,8 @@ export function ModelPanel({ project }: { project: string }) {
   const [open, setOpen] = useState(false);
   const [saved, setSaved] = useState(false);
   const m = settings.data;
-  const limit = (v: number | null, f: (n: number) => string = String) => (v === null ? 'no limit' : f(v));
+  const limit = (v: number | null | undefined, f: (n: number) => string = String) =>
+    v == null ? 'no limit' : f(v);
   return (
     <Panel
       id="model"

@@ -7,7 +7,8 @@ import { Notice } from '../../components/notice.tsx';
 import { formErrors } from '../projects/form-errors.ts';
 import { useSaveModelSettings } from './use-model.ts';
 
-const text = (n: number | null) => (n === null ? '' : String(n));
+/** A limit as the field shows it: empty for none (null, or not set at all). */
+const text = (n: number | null | undefined) => (n == null ? '' : String(n));
 const numberOrNull = (s: string): number | null => (s.trim() === '' ? null : Number(s));
 
 /** Edits a project's model provider, key, default model and limits; the key field is write-only. */

@@ -1,0 +1,4 @@
+import { apiTypesPath, writeApiTypes } from './api-types.ts';
+
+await writeApiTypes();
+console.log(`wrote ${apiTypesPath}`);
