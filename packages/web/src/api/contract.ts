@@ -15,7 +15,7 @@ type Method = 'get' | 'post' | 'put' | 'delete';
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 
-/** The JSON body of an operation's success answer (200, else 201). */
+/** The JSON body of an operation's success answer (200, else 201, else 202). */
 export type ResponseOf<P extends keyof paths, M extends Method> =
   Operation<P, M> extends {
     responses: infer R;
@@ -24,7 +24,9 @@ export type ResponseOf<P extends keyof paths, M extends Method> =
       ? Json<Ok>
       : R extends { 201: infer Created }
         ? Json<Created>
-        : never
+        : R extends { 202: infer Accepted }
+          ? Json<Accepted>
+          : never
     : never;
 
 /** The JSON body an operation takes. */

@@ -12,5 +12,6 @@ export const githubApi = {
   status: () => http.get<GitHubStatus>('/api/github/status'),
   unlink: () => http.delete('/api/github/link'),
   forks: (repo: string) => http.get<Forks>('/api/github/forks', { repo }).then((r) => r.items),
-  createFork: (repo: string) => http.post<Fork>('/api/github/forks', { repo }),
+  createFork: (repo: string) =>
+    http.post<ResponseOf<'/api/github/forks', 'post'>>('/api/github/forks', { repo }),
 };
