@@ -1,34 +1,42 @@
-import type { Browser, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from './support/api.ts';
 import { seriousViolations } from './support/axe.ts';
 import { launchBrowser, newPage, signIn } from './support/browser.ts';
+import {
+  acmeProject,
+  checkoutWorkspace,
+  fork,
+  githubLinked,
+  sessionWithTwoPullRequests,
+  twoRepoPrompt,
+} from './support/fixtures.ts';
 import { type E2ePlatform, startE2ePlatform } from './support/platform.ts';
 import { screenshot } from './support/screenshots.ts';
 
+// Each test opens its own window and makes what it needs (support/fixtures.ts), so any one runs alone.
 describe('GitHub connection, workspaces and the repository browser', () => {
   let platform: E2ePlatform;
   let browser: Browser;
-  let alice: Page;
-  let sessionPath = '';
-  const prompt = ['echo start', 'sleep 1', 'echo hello >> README.md', 'echo api >> repos/api/README.md'].join(
-    '\n',
-  );
+  const windows: BrowserContext[] = [];
 
   const api = (user: string, method: string, path: string, body?: unknown) =>
     callApi(platform, user, method, path, body);
 
+  async function signedIn(name: string): Promise<Page> {
+    const { page, context } = await newPage(browser, platform.url);
+    windows.push(context);
+    await signIn(page, name);
+    return page;
+  }
+
   beforeAll(async () => {
     platform = await startE2ePlatform();
     browser = await launchBrowser();
-    alice = (await newPage(browser, platform.url)).page;
-    await api('alice', 'POST', '/api/projects', {
-      name: 'acme',
-      displayName: 'Acme Platform',
-      storage: { kind: 'managed' },
-    });
-    await api('alice', 'PUT', '/api/projects/acme/members/bob', { role: 'view' });
-    await signIn(alice, 'Alice Admin');
+  });
+
+  afterEach(async () => {
+    for (const context of windows.splice(0)) await context.close();
   });
 
   afterAll(async () => {
@@ -37,6 +45,10 @@ describe('GitHub connection, workspaces and the repository browser', () => {
   });
 
   it('alice links her GitHub account through the App installation and comes back linked', async () => {
+    // She starts unlinked, whatever another test did before (and is linked again at the end).
+    const { linked } = (await api('alice', 'GET', '/api/github/status')) as { linked: boolean };
+    if (linked) await api('alice', 'DELETE', '/api/github/link');
+    const alice = await signedIn('Alice Admin');
     await alice.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'GitHub' }).click();
     await alice.getByText('Not connected').waitFor();
     await alice.getByRole('link', { name: 'Connect GitHub' }).click();
@@ -51,16 +63,28 @@ describe('GitHub connection, workspaces and the repository browser', () => {
   });
 
   it('the fork selector lists her forks of an upstream and creates one', async () => {
-    await alice.getByLabel('Upstream repository').fill('acme/umbrella');
-    const forks = alice.getByRole('group', { name: 'Your fork of acme/umbrella' });
+    await githubLinked(platform, 'alice');
+    const alice = await signedIn('Alice Admin');
+    await alice.goto('/github');
+    // acme/web: the upstream no other test forks, so alice has no fork of it yet.
+    await alice.getByLabel('Upstream repository').fill('acme/web');
+    const forks = alice.getByRole('group', { name: 'Your fork of acme/web' });
     await forks.getByRole('button', { name: 'Create fork' }).click();
-    await forks.getByRole('radio', { name: /alice\/umbrella/ }).waitFor();
+    await forks.getByRole('radio', { name: /alice\/web/ }).waitFor();
     expect(await seriousViolations(alice)).toEqual([]);
     await screenshot(alice, 'github');
   });
 
   it('alice creates a workspace on acme/umbrella with two components', async () => {
-    await alice.goto('/projects/acme/workspaces');
+    // A project of this test's own, with no workspace yet.
+    await githubLinked(platform, 'alice');
+    await api('alice', 'POST', '/api/projects', {
+      name: 'shop',
+      displayName: 'Shop',
+      storage: { kind: 'managed' },
+    });
+    const alice = await signedIn('Alice Admin');
+    await alice.goto('/projects/shop/workspaces');
     await alice.getByRole('main').getByText('No workspaces yet').waitFor();
     await alice.getByRole('button', { name: 'New workspace' }).click();
     const dialog = alice.getByRole('dialog', { name: 'New workspace' });
@@ -75,7 +99,7 @@ describe('GitHub connection, workspaces and the repository browser', () => {
     await dialog.getByLabel('Required').nth(1).uncheck();
     await dialog.getByRole('button', { name: 'Create workspace' }).click();
 
-    await alice.waitForURL('**/projects/acme/workspaces/checkout-flow', { timeout: 30_000 });
+    await alice.waitForURL('**/projects/shop/workspaces/checkout-flow', { timeout: 30_000 });
     await alice.getByRole('heading', { level: 1, name: 'Checkout Flow' }).waitFor();
     const components = alice.getByRole('region', { name: 'Components' });
     await components.getByRole('link', { name: 'repos/api' }).waitFor();
@@ -87,6 +111,9 @@ describe('GitHub connection, workspaces and the repository browser', () => {
   });
 
   it('the repository browser marks submodules and browses into repos/api at its pinned commit', async () => {
+    await checkoutWorkspace(platform);
+    const alice = await signedIn('Alice Admin');
+    await alice.goto('/projects/acme/workspaces/checkout-flow');
     await alice.getByRole('link', { name: 'Repository' }).click();
     const files = alice.getByRole('list', { name: 'Files' });
     await files.getByRole('button', { name: /^repos/ }).click();
@@ -106,6 +133,8 @@ describe('GitHub connection, workspaces and the repository browser', () => {
   });
 
   it('Markdown specs are rendered, and the source view is highlighted', async () => {
+    await checkoutWorkspace(platform);
+    const alice = await signedIn('Alice Admin');
     await alice.goto('/projects/acme/workspaces/checkout-flow/browse?path=specs&file=specs/README.md');
     const file = alice.getByRole('region', { name: 'File specs/README.md' });
     await file.getByRole('heading', { name: 'Specs' }).waitFor();
@@ -114,6 +143,9 @@ describe('GitHub connection, workspaces and the repository browser', () => {
   });
 
   it('alice starts a session and watches its messages arrive live, through a dropped connection', async () => {
+    await checkoutWorkspace(platform);
+    await fork(platform, 'alice', 'acme/umbrella');
+    const alice = await signedIn('Alice Admin');
     // Every session stream goes through here, so the test can cut the connection like a flaky network.
     const sockets: WebSocketRoute[] = [];
     await alice.routeWebSocket(/\/stream/, (ws) => {
@@ -125,10 +157,9 @@ describe('GitHub connection, workspaces and the repository browser', () => {
     const dialog = alice.getByRole('dialog', { name: 'Start a session' });
     await dialog.getByRole('radio', { name: /alice\/umbrella/ }).check();
     await dialog.getByLabel('Adapter').selectOption('localexec');
-    await dialog.getByLabel('Prompt').fill(prompt);
+    await dialog.getByLabel('Prompt').fill(twoRepoPrompt);
     await dialog.getByRole('button', { name: 'Start session' }).click();
     await alice.waitForURL(/\/projects\/acme\/sessions\/[0-9A-Z]{26}$/);
-    sessionPath = new URL(alice.url()).pathname;
 
     const stream = alice.getByRole('region', { name: 'Messages' });
     await stream.locator('[data-status="open"]').waitFor();
@@ -147,24 +178,28 @@ describe('GitHub connection, workspaces and the repository browser', () => {
       .getByRole('region', { name: 'Pull requests' })
       .getByText('2 pull requests')
       .waitFor({ timeout: 30_000 });
+    // The log followed the messages as they came: it is at its end.
+    const log = stream.getByRole('log', { name: 'Session messages' });
+    await expect
+      .poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight))
+      .toBeLessThanOrEqual(1);
   });
 
   it('the stream holds every message exactly once, and the PRs are grouped umbrella first', async () => {
-    const page = await (
-      await fetch(`${platform.url}/api${sessionPath}/messages?limit=1`, {
-        headers: await platform.as('alice'),
-      })
-    ).json();
+    const session = await sessionWithTwoPullRequests(platform);
+    const alice = await signedIn('Alice Admin');
+    await alice.goto(session.path);
     const stream = alice.getByRole('region', { name: 'Messages' });
     await expect
       .poll(() => stream.getByText(/\d+ loaded/).textContent(), { timeout: 10_000 })
-      .toBe(`${page.lastSeq} loaded`);
+      .toBe(`${session.lastSeq} loaded`);
     const seqs = await stream
       .locator('[data-seq]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-seq')));
     expect(new Set(seqs).size).toBe(seqs.length);
 
     const prs = alice.getByRole('region', { name: 'Pull requests' });
+    await prs.getByText('2 pull requests').waitFor();
     const rows = await prs.getByRole('listitem').allTextContents();
     expect(rows[0]).toMatch(/umbrella.*acme\/umbrella#\d+/);
     expect(rows[1]).toMatch(/submodule.*acme\/api#\d+/);
@@ -173,14 +208,18 @@ describe('GitHub connection, workspaces and the repository browser', () => {
   });
 
   it('the sessions dashboard lists the session with its grouped pull requests', async () => {
+    await sessionWithTwoPullRequests(platform);
+    const alice = await signedIn('Alice Admin');
     await alice.goto('/projects/acme/sessions');
     const list = alice.getByRole('list', { name: 'Sessions' });
-    await list.getByText('2 pull requests').waitFor();
+    await list.getByText('2 pull requests').first().waitFor();
     expect(await seriousViolations(alice)).toEqual([]);
     await screenshot(alice, 'sessions');
   });
 
   it('alice runs Specify and the spec appears on the canonical branch', async () => {
+    await checkoutWorkspace(platform);
+    const alice = await signedIn('Alice Admin');
     await alice.goto('/projects/acme/workspaces/checkout-flow');
     await alice.getByRole('button', { name: 'Run Specify' }).click();
     const dialog = alice.getByRole('dialog', { name: 'Run Specify' });
@@ -203,8 +242,9 @@ describe('GitHub connection, workspaces and the repository browser', () => {
   });
 
   it('bob browses the workspace read-only: starting a session and Specify are disabled with the reason', async () => {
-    const { page: bob, context } = await newPage(browser, platform.url);
-    await signIn(bob, 'Bob Viewer');
+    await acmeProject(platform);
+    const session = await sessionWithTwoPullRequests(platform);
+    const bob = await signedIn('Bob Viewer');
     await bob.goto('/projects/acme/workspaces/checkout-flow');
     await bob.getByRole('heading', { level: 1, name: 'Checkout Flow' }).waitFor();
     expect(await bob.getByRole('button', { name: 'Start session' }).isDisabled()).toBe(true);
@@ -216,22 +256,21 @@ describe('GitHub connection, workspaces and the repository browser', () => {
     expect(await seriousViolations(bob)).toEqual([]);
     await screenshot(bob, 'workspace-viewer');
 
-    await bob.goto(sessionPath);
+    await bob.goto(session.path);
     await bob
       .getByRole('region', { name: 'Messages' })
       .getByText(/\d+ loaded/)
       .waitFor();
     await bob.getByText('Sending input to a session needs the edit role; you are view.').waitFor();
-    await context.close();
   });
 
   it("carol (edit) cannot send prompts to alice's session, and is told whose it is", async () => {
+    await acmeProject(platform);
+    const session = await sessionWithTwoPullRequests(platform);
     await api('alice', 'PUT', '/api/projects/acme/members/carol', { role: 'edit' });
-    const { page: carol, context } = await newPage(browser, platform.url);
-    await signIn(carol, 'Carol Contributor');
-    await carol.goto(sessionPath);
+    const carol = await signedIn('Carol Contributor');
+    await carol.goto(session.path);
     await carol.getByText(/^Only alice, who started this session, can send prompts/).waitFor();
     expect(await carol.getByLabel('Prompt for the agent').isDisabled()).toBe(true);
-    await context.close();
   });
 });
