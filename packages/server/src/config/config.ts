@@ -136,7 +136,7 @@ export const settings = {
   },
   messageGroupCommit: {
     ...oneOf(
-      'Cross-session group commit of session messages: auto = on S3 project stores, off on the directory store',
+      'Cross-session group commit of session messages (one shared write for the chunks of all sessions of a project): auto and always = on, never = one write per chunk',
       'auto',
       ['auto', 'always', 'never'] as const,
     ),

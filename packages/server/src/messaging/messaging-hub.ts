@@ -246,7 +246,7 @@ export class MessagingHub {
    */
   #groupCommitFor(project: ProjectsTable, store: ObjectStore): Promise<GroupCommitLog | undefined> {
     const mode = this.settings.groupCommit;
-    if (mode === 'never' || (mode === 'auto' && store.kind !== 's3')) return Promise.resolve(undefined);
+    if (mode === 'never') return Promise.resolve(undefined);
     const key = `${project.id}\n${project.storage_settings}`;
     let ready = this.#groupCommits.get(key);
     if (!ready) {

@@ -35,8 +35,8 @@ export interface MessagingSettings {
   compactionConcurrency: number;
   /**
    * Cross-session group commit (log/group-commit.ts): chunks of all sessions of a project share one
-   * write. 'auto' uses it where every request is expensive (S3) and not on the directory store, whose
-   * journal already groups writes.
+   * write. 'auto' (like 'always') uses it on every store: on S3 each request is expensive, on the
+   * directory store each chunk file (created, merged, deleted) costs more CPU than the journal saves.
    */
   groupCommit: 'auto' | 'always' | 'never';
   /** With group commit: how long chunks stay staged before their log stores them as one chunk. */
