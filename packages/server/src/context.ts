@@ -10,6 +10,7 @@ import { upsertUser } from './db/users.ts';
 import type { GithubServices } from './github/github-services.ts';
 import { attachGithub, githubSettingsFromConfig } from './github/github-services.ts';
 import { kubernetesLauncherFromConfig } from './launchers/kubernetes/from-config.ts';
+import { parseUidRange } from './launchers/process/agent-uids.ts';
 import { ProcessLauncher } from './launchers/process/process-launcher.ts';
 import { createMessagingHub, type MessagingHub } from './messaging/index.ts';
 import { createLogger } from './observability/logger.ts';
@@ -106,6 +107,7 @@ export async function createContext(config: Config, opts: { logger?: Logger } = 
       ? kubernetesLauncherFromConfig(config, logger)
       : new ProcessLauncher({
           runsDir: path.join(config.dataDir, 'runs'),
+          agentUids: parseUidRange(config.runnerAgentUidRange),
           logger,
           reissueSecrets: (sessionId) => reissueRunnerSecrets(ctx, sessionId),
         });

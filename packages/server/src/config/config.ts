@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { parseUidRange } from '../launchers/process/agent-uids.ts';
 import { checkIdentityCombinations, githubAppSettings, identitySettings } from './identity-settings.ts';
 import { modelSettings } from './model-settings.ts';
 import { boolean, integer, list, oneOf, optionalText, type Setting, text, url } from './settings.ts';
@@ -158,6 +159,16 @@ export const settings = {
     ] as const),
     env: 'RUNNER_LAUNCHER',
   },
+  runnerAgentUidRange: {
+    env: 'RUNNER_AGENT_UID_RANGE',
+    describe:
+      "RUNNER_LAUNCHER=process run as root: each session's agent processes run under a uid (and gid) of their own from this range, first-last; off = as the server's user (always so when the server is not root)",
+    default: '200000-265535',
+    parse: (raw: string, env: string) => {
+      parseUidRange(raw, env);
+      return raw.trim();
+    },
+  },
   kubeconfig: {
     ...optionalText(
       'Kubeconfig file(s) for RUNNER_LAUNCHER=kubernetes and RBAC_MODE=kubernetes; ~/.kube/config, then the in-cluster service account, when unset',
@@ -197,9 +208,18 @@ export const settings = {
     ...text('Runner container memory limit (empty = none)', '4Gi'),
     env: 'RUNNER_MEMORY_LIMIT',
   },
+  runnerAgentUid: {
+    ...integer(
+      "uid and gid of the agent's processes in runner Pods; the runner shell runs as root with only SETUID, SETGID, CHOWN, FOWNER, DAC_OVERRIDE and KILL (baseline Pod Security Standard). 0 = no agent uid: the Pod runs as RUNNER_RUN_AS_USER with no capabilities (restricted standard) and agent code shares the shell's uid",
+      1001,
+      0,
+      2_147_483_647,
+    ),
+    env: 'RUNNER_AGENT_UID',
+  },
   runnerRunAsUser: {
     ...integer(
-      'uid, gid and fsGroup of runner Pods (0 = let the platform assign them, as OpenShift does)',
+      'uid, gid and fsGroup of runner Pods when RUNNER_AGENT_UID=0 (0 = let the platform assign them, as OpenShift does)',
       1000,
       0,
       2_147_483_647,

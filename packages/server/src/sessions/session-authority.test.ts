@@ -155,17 +155,19 @@ describe('a session’s authority stays with its owner (against the forge)', () 
   });
 
   it('a hostile localexec session finds no token anywhere it can look; after it ends every token it used is refused (401) and each mint and revocation is audited', async () => {
+    // The run directories, wherever the work directory is (under the run directory, or an agent uid's elsewhere).
+    const runs = path.join(t.ctx.config.dataDir, 'runs');
     const hostile = [
       'env',
-      // Everything under the session's directory, raw (the launcher's secrets directory among it)…
-      'find ../../.. -type f -not -path "*/.git/objects/*" -print0 | xargs -0 cat 2>/dev/null; true',
-      // …and anything token-shaped or an Authorization header in every file up to the platform's data directory.
-      'grep -raoE "(gh[opsur]|rfr)_[A-Za-z0-9_-]{10,}|(Basic|Bearer|token) [A-Za-z0-9+/=_-]{16,}" ../../../.. 2>/dev/null; true',
+      // Everything under the session's work directory and the run directories, raw (the secrets among them)…
+      `find .. ${runs} -type f -not -path "*/.git/objects/*" -print0 | xargs -0 cat 2>/dev/null; true`,
+      // …and anything token-shaped or an Authorization header in every file of the platform's data directory.
+      `grep -raoE "(gh[opsur]|rfr)_[A-Za-z0-9_-]{10,}|(Basic|Bearer|token) [A-Za-z0-9+/=_-]{16,}" .. ${t.ctx.config.dataDir} 2>/dev/null; true`,
       'grep -ra -e ghu_ -e ghs_ -e gho_ -e rfr_ /proc/*/environ /proc/*/cmdline 2>/dev/null; true',
       'cat /proc/*/environ 2>/dev/null | tr "\\0" "\\n" | grep -i -e token -e auth -e GIT_CONFIG; true',
       'git config --list --show-origin; true',
       'cat ~/.git-credentials; true',
-      'ls -la ../../secrets ~ 2>&1; true',
+      `ls -la ../../secrets ${runs}/*/secrets ~ 2>&1; true`,
       'echo hostile >> README.md',
     ].join('\n');
     const started = await call('alice', 'POST', '/api/projects/acme/workspaces/authority/sessions', {
@@ -221,6 +223,65 @@ describe('a session’s authority stays with its owner (against the forge)', () 
     expect(pushes.map((d) => [d.repositories, d.permissions])).toEqual([
       [['alice/umbrella'], { contents: 'write', metadata: 'read' }],
     ]);
+  });
+
+  it('run by a root server, a hostile session’s commands run under an agent uid of their own: the shell’s environ, the secrets and the run directory are out of reach, a setsid leftover is dead before the push and saw no token, and the session still pushes and opens its PR', async () => {
+    if (process.getuid?.() !== 0) {
+      // CI runs as root: there, not being root is a failure, never a skip.
+      if (process.env.CI) throw new Error('This test needs a root server (agent uids); CI runs as root.');
+      console.warn('skipped: not root, so the process launcher gives agents no uid of their own');
+      return;
+    }
+    const runs = path.join(t.ctx.config.dataDir, 'runs');
+    const hostile = [
+      'id -u; id -G',
+      'cat /proc/$PPID/environ >/dev/null 2>&1 && echo shell-environ-readable || echo shell-environ-refused',
+      `ls ${runs} >/dev/null 2>&1 && echo runs-listable || echo runs-refused`,
+      `cat ${runs}/*/launch.json ${runs}/*/secrets/* ${runs}/*/runner.log >/dev/null 2>&1 && echo run-files-readable || echo run-files-refused`,
+      `ls ${t.ctx.config.dataDir} >/dev/null 2>&1 && echo data-listable || echo data-refused`,
+      'ls .. >/dev/null 2>&1 && echo workdir-listable || echo workdir-refused',
+      `setsid sh -c 'while :; do echo "tick $(date +%s%3N)"; cat /proc/*/environ; sleep 0.05; done' </dev/null >"$HOME/leaked.txt" 2>&1 &`,
+      'sleep 0.3',
+      'echo hostile-uid >> README.md',
+    ].join('\n');
+    const started = await call('alice', 'POST', '/api/projects/acme/workspaces/authority/sessions', {
+      adapter: 'localexec',
+      createFork: true,
+      prompt: hostile,
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const id = started.json().id as string;
+    const s = await finished(id);
+    expect(s.status, s.error ?? '').toBe('succeeded');
+
+    const launch = JSON.parse(fs.readFileSync(path.join(runs, id, 'launch.json'), 'utf8'));
+    const uid = Number(launch.env.RFE_AGENT_UID);
+    expect(uid).toBeGreaterThanOrEqual(200_000);
+    const messages = await log(id);
+    const output = messages
+      .filter((m) => m.type === 'command_output')
+      .map((m) => String(m.payload.chunk))
+      .join('');
+    expect(output).toContain(`${uid}\n${launch.env.RFE_AGENT_GID}\n`);
+    for (const refused of ['shell-environ', 'runs', 'run-files', 'data', 'workdir'])
+      expect(output).toContain(`${refused}-refused`);
+
+    // The leftover watched until the adapter ended, never during the push, and saw no token.
+    const leaked = fs.readFileSync(path.join(launch.workDir, 'home', 'leaked.txt'), 'utf8');
+    const ticks = [...leaked.matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
+    expect(ticks.length).toBeGreaterThan(2);
+    const push = messages.find((m) => m.type === 'git_event' && m.payload.action === 'push');
+    expect(push, 'a push').toBeDefined();
+    expect(Math.max(...ticks)).toBeLessThan(Date.parse(String((push as unknown as { ts: string }).ts)));
+    for (const secret of secrets)
+      expect(leaked.includes(secret), 'a platform token seen by the leftover').toBe(false);
+    expect(leaked).not.toMatch(TOKEN_SHAPE);
+    expect(leaked).not.toMatch(/extraHeader|Authorization/i);
+
+    const session = (await call('alice', 'GET', `/api/projects/acme/sessions/${id}`)).json() as {
+      pullRequests: { repo: string }[];
+    };
+    expect(session.pullRequests.map((p) => p.repo)).toEqual(['acme/umbrella']);
   });
 
   it('tokens narrowed to alice/umbrella and alice/api cannot push to alice/web or acme/* (the forge refuses); revoked they push nowhere', async () => {

@@ -18,10 +18,11 @@ describe('kubernetes launcher settings', () => {
       jobTtlSeconds: 3600,
       resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '4Gi' },
       runAsUser: 1000,
+      agentUid: 1001,
     });
   });
 
-  it('are read from the environment; empty limits and RUNNER_RUN_AS_USER=0 leave those to the cluster', () => {
+  it('are read from the environment; empty limits and RUNNER_RUN_AS_USER=0 leave those to the cluster; RUNNER_AGENT_UID=0 gives the agent no uid of its own', () => {
     const config = loadConfig({
       RUNNER_LAUNCHER: 'kubernetes',
       K8S_NAMESPACE_PREFIX: 'team-',
@@ -32,6 +33,7 @@ describe('kubernetes launcher settings', () => {
       RUNNER_CPU_LIMIT: '',
       RUNNER_MEMORY_LIMIT: '8Gi',
       RUNNER_RUN_AS_USER: '0',
+      RUNNER_AGENT_UID: '0',
     });
     expect(config.runnerLauncher).toBe('kubernetes');
     expect(runnerPodSettings(config)).toEqual({

@@ -20,6 +20,7 @@ type KubernetesConfig = Pick<
   | 'runnerMemoryRequest'
   | 'runnerMemoryLimit'
   | 'runnerRunAsUser'
+  | 'runnerAgentUid'
 >;
 
 /** A Kubernetes quantity such as 500m, 2, 1.5, 4Gi or 10G. */
@@ -69,6 +70,7 @@ export function runnerPodSettings(config: KubernetesConfig): RunnerPodSettings &
     jobTtlSeconds: config.runnerJobTtlSeconds,
     resources: Object.fromEntries(Object.entries(resources).filter(([, v]) => v !== undefined)),
     ...(config.runnerRunAsUser > 0 ? { runAsUser: config.runnerRunAsUser } : {}),
+    ...(config.runnerAgentUid > 0 ? { agentUid: config.runnerAgentUid } : {}),
   };
 }
 

@@ -106,6 +106,8 @@ describe('the kubernetes launcher: launch and cancel', () => {
       RFE_GIT_CREDENTIALS_FILE: '/var/run/rfe/credentials/git-credentials.json',
       RFE_WORK_DIR: '/workspace/session',
       RFE_TIMEOUT_MS: '3600000',
+      RFE_AGENT_UID: '1001',
+      RFE_AGENT_GID: '1001',
     });
   });
 

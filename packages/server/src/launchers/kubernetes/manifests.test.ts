@@ -37,8 +37,8 @@ describe('session objects', () => {
   it.each([
     ['all settings', podSettings],
     [
-      'no storage class, platform-assigned uid, no resource limits',
-      { ...podSettings, storageClass: undefined, runAsUser: undefined, resources: {} },
+      'no storage class, platform-assigned uid, no agent uid, no resource limits',
+      { ...podSettings, storageClass: undefined, runAsUser: undefined, agentUid: undefined, resources: {} },
     ],
   ])('validate against the Kubernetes schemas (%s)', (_label, settings) => {
     const spec = launchSpec();
@@ -69,8 +69,38 @@ describe('session objects', () => {
     expect(job.spec?.template.spec?.restartPolicy).toBe('Never');
   });
 
-  it('meet the restricted Pod Security Standard: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp', () => {
+  it('run the shell as root with only what it needs to switch to the agent uid, which the agent code runs under (RFE_AGENT_UID); no privilege escalation, RuntimeDefault seccomp, no fsGroup', () => {
     const pod = sessionJob(launchSpec(), 'rfe-demo', podSettings).spec!.template.spec!;
+    expect(pod.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const [init, runner] = [pod.initContainers![0]!, pod.containers[0]!];
+    expect([init.name, runner.name]).toEqual([CREDENTIALS_CONTAINER, RUNNER_CONTAINER]);
+    const root = {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+    };
+    // The credential copies are root's 0400 files: the agent uid cannot read them.
+    expect(init.securityContext).toEqual({ ...root, capabilities: { drop: ['ALL'] } });
+    expect(runner.securityContext).toEqual({
+      ...root,
+      capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID', 'CHOWN', 'FOWNER', 'DAC_OVERRIDE', 'KILL'] },
+    });
+    const env = Object.fromEntries(runner.env!.map((e) => [e.name, e.value]));
+    expect([env.RFE_AGENT_UID, env.RFE_AGENT_GID]).toEqual(['1001', '1001']);
+    for (const c of [init, runner]) expect(c.resources?.limits).toBeDefined();
+    expect(runner.resources).toEqual({
+      requests: { cpu: '500m', memory: '1Gi' },
+      limits: { cpu: '2', memory: '4Gi' },
+    });
+    expect(runner.command).toEqual(['node', 'packages/runner/dist/main.js']);
+  });
+
+  it('without an agent uid (RUNNER_AGENT_UID=0) meet the restricted Pod Security Standard: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp', () => {
+    const { agentUid: _, ...restricted } = podSettings;
+    const pod = sessionJob(launchSpec(), 'rfe-demo', restricted).spec!.template.spec!;
     expect(pod.securityContext).toEqual({
       runAsNonRoot: true,
       runAsUser: 1000,
@@ -79,9 +109,7 @@ describe('session objects', () => {
       fsGroupChangePolicy: 'OnRootMismatch',
       seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(pod.automountServiceAccountToken).toBe(false);
     const containers = [...(pod.initContainers ?? []), ...pod.containers];
-    expect(containers.map((c) => c.name)).toEqual([CREDENTIALS_CONTAINER, RUNNER_CONTAINER]);
     for (const c of containers) {
       expect(c.securityContext).toEqual({
         allowPrivilegeEscalation: false,
@@ -89,13 +117,8 @@ describe('session objects', () => {
         runAsNonRoot: true,
         capabilities: { drop: ['ALL'] },
       });
-      expect(c.resources?.limits).toBeDefined();
     }
-    expect(pod.containers[0].resources).toEqual({
-      requests: { cpu: '500m', memory: '1Gi' },
-      limits: { cpu: '2', memory: '4Gi' },
-    });
-    expect(pod.containers[0].command).toEqual(['node', 'packages/runner/dist/main.js']);
+    expect(pod.containers[0]!.env!.map((e) => e.name)).not.toContain('RFE_AGENT_UID');
   });
 
   it('only the init container mounts the Secret; the runner gets 0400 copies the runner accepts, though kubelet made the Secret files 0440', () => {

@@ -10,9 +10,25 @@ export interface RunnerPodSettings {
   storageClass?: string;
   jobTtlSeconds: number;
   resources: { cpuRequest?: string; cpuLimit?: string; memoryRequest?: string; memoryLimit?: string };
-  /** Numeric uid/gid/fsGroup; unset lets the platform assign one (OpenShift's restricted SCC does). */
+  /**
+   * Numeric uid/gid/fsGroup of a Pod without an agent uid; unset lets the platform assign one (OpenShift's
+   * restricted SCC does).
+   */
   runAsUser?: number;
+  /**
+   * The agent's uid/gid (RFE_AGENT_UID): the runner shell then runs as root with only AGENT_CAPABILITIES,
+   * and every adapter process under this uid. Unset: the whole Pod runs as `runAsUser`, all capabilities
+   * dropped (the restricted Pod Security Standard), and agent code shares the shell's uid.
+   */
+  agentUid?: number;
 }
+
+/**
+ * What the shell needs to run agent code under another uid and hand it the work tree: switch user and group,
+ * change owners, reach files whatever their owner and mode (taking the tree back, resuming on an agent-owned
+ * one), and kill the agent's processes. All are in the baseline Pod Security Standard's allowed set.
+ */
+export const AGENT_CAPABILITIES = ['SETUID', 'SETGID', 'CHOWN', 'FOWNER', 'DAC_OVERRIDE', 'KILL'];
 
 export const RUNNER_CONTAINER = 'runner';
 export const CREDENTIALS_CONTAINER = 'install-credentials';
@@ -34,7 +50,8 @@ const PATHS = {
  * Kubelet gives a Secret volume's files the group of the Pod's fsGroup and adds group read (0440, whatever
  * defaultMode says; kubernetes/kubernetes#57923), and fsGroup is what makes the PVC writable and the root-owned
  * Secret files readable for a non-root uid. The runner refuses credential files readable by anyone but itself,
- * so this init container copies them into a memory-backed emptyDir as 0400 files owned by the runner's uid.
+ * so this init container copies them into a memory-backed emptyDir as 0400 files owned by the runner's uid
+ * (root, with an agent uid: out of the agent's reach).
  */
 const COPY_CREDENTIALS = [
   "const fs = require('node:fs');",
@@ -61,17 +78,11 @@ export function sessionJob(spec: LaunchSpec, namespace: string, pod: RunnerPodSe
     RFE_TIMEOUT_MS: String(spec.timeoutMs),
     HOME: PATHS.home,
     TMPDIR: PATHS.tmp,
-  };
-  const containerSecurity = {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    capabilities: { drop: ['ALL'] },
-  };
-  const ids =
-    pod.runAsUser === undefined
+    ...(pod.agentUid === undefined
       ? {}
-      : { runAsUser: pod.runAsUser, runAsGroup: pod.runAsUser, fsGroup: pod.runAsUser };
+      : { RFE_AGENT_UID: String(pod.agentUid), RFE_AGENT_GID: String(pod.agentUid) }),
+  };
+  const { podSecurity, initSecurity, runnerSecurity } = securityOf(pod);
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -87,18 +98,13 @@ export function sessionJob(spec: LaunchSpec, namespace: string, pod: RunnerPodSe
           automountServiceAccountToken: false, // the runner talks to the backend, never to the Kubernetes API
           enableServiceLinks: false,
           terminationGracePeriodSeconds: 30,
-          securityContext: {
-            runAsNonRoot: true,
-            ...ids,
-            fsGroupChangePolicy: 'OnRootMismatch',
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          securityContext: podSecurity,
           initContainers: [
             {
               name: CREDENTIALS_CONTAINER,
               image: pod.image,
               command: ['node', '-e', COPY_CREDENTIALS],
-              securityContext: containerSecurity,
+              securityContext: initSecurity,
               resources: {
                 requests: { cpu: '10m', memory: '32Mi' },
                 limits: { cpu: '200m', memory: '128Mi' },
@@ -115,7 +121,7 @@ export function sessionJob(spec: LaunchSpec, namespace: string, pod: RunnerPodSe
               image: pod.image,
               command: RUNNER_COMMAND,
               env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
-              securityContext: containerSecurity,
+              securityContext: runnerSecurity,
               resources: resources(pod.resources),
               volumeMounts: [
                 { name: 'work', mountPath: PATHS.work },
@@ -143,6 +149,36 @@ export function sessionJob(spec: LaunchSpec, namespace: string, pod: RunnerPodSe
         },
       },
     },
+  };
+}
+
+/**
+ * Without an agent uid: the restricted Pod Security Standard (non-root, no capabilities). With one: the
+ * shell runs as root (it must switch to the agent's uid) with only AGENT_CAPABILITIES, never gaining more
+ * (`allowPrivilegeEscalation: false` sets no_new_privs, so no setuid program elevates the agent either); the
+ * init container runs as root with none, so the credential copies are root's 0400 files. No fsGroup: it
+ * would give the agent's group the volumes.
+ */
+function securityOf(pod: RunnerPodSettings) {
+  const locked = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true };
+  const seccompProfile = { type: 'RuntimeDefault' };
+  if (pod.agentUid === undefined) {
+    const ids =
+      pod.runAsUser === undefined
+        ? {}
+        : { runAsUser: pod.runAsUser, runAsGroup: pod.runAsUser, fsGroup: pod.runAsUser };
+    const restricted = { ...locked, runAsNonRoot: true, capabilities: { drop: ['ALL'] } };
+    return {
+      podSecurity: { runAsNonRoot: true, ...ids, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile },
+      initSecurity: restricted,
+      runnerSecurity: restricted,
+    };
+  }
+  const root = { ...locked, runAsNonRoot: false, runAsUser: 0, runAsGroup: 0 };
+  return {
+    podSecurity: { seccompProfile },
+    initSecurity: { ...root, capabilities: { drop: ['ALL'] } },
+    runnerSecurity: { ...root, capabilities: { drop: ['ALL'], add: AGENT_CAPABILITIES } },
   };
 }
 

@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LaunchSpec, RunnerExit, RunnerHandle, RunnerLauncher, RunnerState } from '../launcher.ts';
+import { AgentUidPool, type UidRange } from './agent-uids.ts';
 import { type RunFiles, readExitFile, readLaunchFile, runFiles, writeLaunchFile } from './run-files.ts';
 import { isSameProcessAlive, processStartTime, signalRunnerGroup, waitUntilGone } from './runner-process.ts';
 
@@ -21,6 +23,17 @@ export interface ProcessLauncherOptions {
    * may read them), so a resumed runner gets freshly issued ones.
    */
   reissueSecrets?: (sessionId: string) => Promise<LaunchSpec['secrets'] | undefined>;
+  /**
+   * RUNNER_AGENT_UID_RANGE: when the server runs as root, each session's agent processes get a uid/gid of
+   * their own from this range (RFE_AGENT_UID). Unset, or not root: they run as the server's user.
+   */
+  agentUids?: UidRange;
+  /**
+   * Where sessions with an agent uid keep their work directory: a root-owned 0711 directory outside the
+   * data directory (the agent uid must be able to pass through every directory above its work tree, and
+   * the data directory must stay closed to it). Default `{os.tmpdir()}/rfe-agent-work`.
+   */
+  agentWorkRoot?: string;
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
@@ -30,26 +43,59 @@ const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
  * process group, output appended to `runner.log` in its run directory (no pipes that break when the server
  * dies) — so `kill -9` of the server leaves it running and it reconnects by itself. Any instance on the
  * machine finds it again by its handle (pid + start time). Secrets are files with mode 0600 in a directory
- * only this user can read, removed once the session's runner is done for good (`discard`).
+ * only this user can read, removed once the session's runner is done for good (`discard`). Run as root
+ * with `agentUids`, every session's agent processes get a uid of their own (see packages/runner/README.md,
+ * "What agent code can reach").
  */
 export class ProcessLauncher implements RunnerLauncher {
   readonly kind = 'process';
   private readonly children = new Map<string, ChildProcess>();
   private readonly followed = new Map<string, ReturnType<typeof setInterval>>();
   private readonly listeners: ((exit: RunnerExit) => void)[] = [];
-  private readonly finished: string[] = [];
+  private readonly finished: string[][] = [];
+
+  private readonly agents: { pool: AgentUidPool; workRoot: string } | undefined;
 
   constructor(private readonly opts: ProcessLauncherOptions) {
     fs.mkdirSync(opts.runsDir, { recursive: true, mode: 0o700 });
+    if (opts.agentUids && process.getuid?.() === 0) {
+      const workRoot = opts.agentWorkRoot ?? path.join(os.tmpdir(), 'rfe-agent-work');
+      openOnlyToPassThrough(workRoot);
+      this.agents = { pool: new AgentUidPool(path.join(workRoot, '.claims'), opts.agentUids), workRoot };
+    } else if (opts.agentUids) {
+      opts.logger.warn(
+        'the server does not run as root: agent processes run as its own user (no RUNNER_AGENT_UID_RANGE uid)',
+      );
+    }
+  }
+
+  /** Whether sessions' agents get a uid of their own (root with RUNNER_AGENT_UID_RANGE). */
+  get separatesAgents(): boolean {
+    return this.agents !== undefined;
   }
 
   async launch(spec: LaunchSpec): Promise<RunnerHandle> {
-    const files = runFiles(this.opts.runsDir, spec.sessionId);
+    const agentUid = this.agents?.pool.claim(spec.sessionId);
+    const files = runFiles(
+      this.opts.runsDir,
+      spec.sessionId,
+      this.agents ? path.join(this.agents.workRoot, spec.sessionId) : undefined,
+    );
+    // The agent uid passes through the run directory to nothing but its work tree: 0711 (search only).
+    fs.mkdirSync(files.runDir, { recursive: true, mode: 0o700 });
     fs.mkdirSync(files.workDir, { recursive: true, mode: 0o700 });
     fs.mkdirSync(files.secretsDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(files.tokenFile, spec.secrets.runnerToken, { mode: 0o600 });
     fs.writeFileSync(files.credentialsFile, spec.secrets.gitCredentials, { mode: 0o600 });
-    writeLaunchFile(files, { env: spec.env, timeoutMs: spec.timeoutMs });
+    const env =
+      agentUid === undefined
+        ? spec.env
+        : { ...spec.env, RFE_AGENT_UID: String(agentUid), RFE_AGENT_GID: String(agentUid) };
+    writeLaunchFile(files, {
+      env,
+      timeoutMs: spec.timeoutMs,
+      ...(agentUid === undefined ? {} : { workDir: files.workDir, agentUid }),
+    });
     return this.spawnRunner(spec.sessionId, files);
   }
 
@@ -163,14 +209,23 @@ export class ProcessLauncher implements RunnerLauncher {
     await waitUntilGone(handle.pid, handle.startTime, 5000);
   }
 
-  /** The session is over: its secrets go, its work directory is kept among the last `keepFinished`. */
+  /**
+   * The session is over: its secrets go, its agent uid is free again, its work directory is kept among the
+   * last `keepFinished`.
+   */
   async discard(sessionId: string, handle: RunnerHandle): Promise<void> {
     if (handle.kind !== 'process') return;
     const files = runFiles(path.dirname(handle.runDir), sessionId);
     fs.rmSync(files.secretsDir, { recursive: true, force: true });
-    this.finished.push(files.runDir);
+    const agentUid = readLaunchFile(files)?.agentUid;
+    if (agentUid !== undefined) this.agents?.pool.release(sessionId, agentUid);
+    this.finished.push([
+      files.runDir,
+      ...(path.dirname(files.workDir) === files.runDir ? [] : [files.workDir]),
+    ]);
     const keep = this.opts.keepFinished ?? 20;
-    while (this.finished.length > keep) fs.rmSync(this.finished.shift()!, { recursive: true, force: true });
+    while (this.finished.length > keep)
+      for (const dir of this.finished.shift()!) fs.rmSync(dir, { recursive: true, force: true });
   }
 
   onExit(listener: (exit: RunnerExit) => void): void {
@@ -223,4 +278,20 @@ export class ProcessLauncher implements RunnerLauncher {
   private emit(exit: RunnerExit): void {
     for (const listener of this.listeners) listener(exit);
   }
+}
+
+/**
+ * The root of agents' work directories: a directory of root's that nobody else may write (a directory an
+ * agent or another user created in /tmp beforehand is refused), searchable by all so that an agent uid
+ * reaches its own work tree, not listable.
+ */
+function openOnlyToPassThrough(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
+  const stats = fs.lstatSync(dir);
+  if (!stats.isDirectory() || stats.uid !== 0 || (stats.mode & 0o022) !== 0) {
+    throw new Error(
+      `${dir} must be a directory owned by root that only root can write (agents' work directories go there); remove it or choose another agent work root.`,
+    );
+  }
+  fs.chmodSync(dir, 0o711);
 }

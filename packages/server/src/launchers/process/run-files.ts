@@ -20,11 +20,19 @@ export interface RunFiles {
 export interface LaunchFile {
   env: Record<string, string>;
   timeoutMs: number;
+  /** Where the work directory is when it is not `{runDir}/work` (an agent uid's, outside the data directory). */
+  workDir?: string;
+  /** The session's agent uid (RUNNER_AGENT_UID_RANGE), released when it is discarded. */
+  agentUid?: number;
 }
 
-export function runFiles(runsDir: string, sessionId: string): RunFiles {
+/** The files of a session's run; `workDir` as recorded in its launch file when it is elsewhere. */
+export function runFiles(runsDir: string, sessionId: string, workDir?: string): RunFiles {
   const runDir = path.join(runsDir, sessionId);
-  const workDir = path.join(runDir, 'work');
+  if (workDir === undefined) {
+    const recorded = readLaunchFile({ launchFile: path.join(runDir, 'launch.json') })?.workDir;
+    workDir = recorded ?? path.join(runDir, 'work');
+  }
   const secretsDir = path.join(runDir, 'secrets');
   return {
     runDir,
@@ -42,7 +50,7 @@ export function writeLaunchFile(files: RunFiles, launch: LaunchFile): void {
   fs.writeFileSync(files.launchFile, JSON.stringify(launch), { mode: 0o600 });
 }
 
-export function readLaunchFile(files: RunFiles): LaunchFile | undefined {
+export function readLaunchFile(files: Pick<RunFiles, 'launchFile'>): LaunchFile | undefined {
   return readJson(files.launchFile) as LaunchFile | undefined;
 }
 

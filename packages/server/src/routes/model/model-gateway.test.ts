@@ -239,7 +239,13 @@ describe('the model gateway: a claude session whose project names a scripted pro
       expect(envs.some((env) => env.includes(`/api/runner/sessions/${id}/model`))).toBe(true);
     }
     const runDir = path.join(t.ctx.config.dataDir, 'runs', id);
-    const files = fs.readdirSync(runDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    // With an agent uid (a root server) the work directory is outside the data directory: its launch file says where.
+    const { workDir } = JSON.parse(fs.readFileSync(path.join(runDir, 'launch.json'), 'utf8')) as {
+      workDir?: string;
+    };
+    const files = [runDir, ...(workDir ? [workDir] : [])].flatMap((dir) =>
+      fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()),
+    );
     expect(files.length).toBeGreaterThan(5);
     const holding = files.filter((f) =>
       fs.readFileSync(path.join(f.parentPath, f.name)).toString('latin1').includes('sk-ant'),

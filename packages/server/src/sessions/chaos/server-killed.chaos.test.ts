@@ -38,6 +38,7 @@ describe('sessions survive their server (process launcher, server SIGKILLed)', (
     // opens once it has killed and restarted the server — so each kill lands mid-stream however slow the
     // machine is, and the session cannot end before the last restart.
     const gates = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-gates-'));
+    fs.chmodSync(gates, 0o755); // a root server runs the commands under an agent uid, which must see the gates
     const phase = LINES / (KILLS + 1);
     const script = Array.from({ length: KILLS + 1 }, (_, k) => {
       const print = `for i in $(seq ${k * phase + 1} ${(k + 1) * phase}); do echo "line $i"; [ $((i % 250)) -eq 0 ] && sleep 0.05; done`;

@@ -46,6 +46,7 @@ export const podSettings = {
   jobTtlSeconds: 3600,
   resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '4Gi' },
   runAsUser: 1000,
+  agentUid: 1001,
 } satisfies Partial<KubernetesLauncherOptions>;
 
 export interface Harness {
