@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,6 +68,31 @@ export class AgentUidPool {
       // not claimed (any more)
     }
   }
+}
+
+/**
+ * Kills every process of an agent uid: `kill -KILL -1` run as that uid (which reaches that uid's processes
+ * and no one else's), until /proc shows none or `timeoutMs` passed. For a runner stopped with SIGKILL,
+ * whose agent processes (in sessions of their own) would otherwise live on. True when none is left.
+ */
+export async function killProcessesOf(uid: number, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (hasProcesses(uid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise<void>((resolve) => {
+      const child = spawn('bash', ['-c', 'kill -KILL -1 2>/dev/null; exit 0'], {
+        uid,
+        gid: uid,
+        cwd: '/',
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        stdio: 'ignore',
+      });
+      child.once('error', () => resolve());
+      child.once('exit', () => resolve());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
 }
 
 /** A live (non-zombie) process runs with `uid` as any of its uids (/proc/<pid>/status). */

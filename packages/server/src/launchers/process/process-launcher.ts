@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LaunchSpec, RunnerExit, RunnerHandle, RunnerLauncher, RunnerState } from '../launcher.ts';
-import { AgentUidPool, type UidRange } from './agent-uids.ts';
+import { AgentUidPool, killProcessesOf, type UidRange } from './agent-uids.ts';
 import { type RunFiles, readExitFile, readLaunchFile, runFiles, writeLaunchFile } from './run-files.ts';
 import { isSameProcessAlive, processStartTime, signalRunnerGroup, waitUntilGone } from './runner-process.ts';
 
@@ -198,15 +198,26 @@ export class ProcessLauncher implements RunnerLauncher {
     const child = this.children.get(sessionId);
     const startTime = child?.pid ? processStartTime(child.pid) : undefined;
     if (!child?.pid || !startTime) return;
-    await this.stop(sessionId, { kind: 'process', pid: child.pid, startTime, runDir: '' }, graceMs);
+    const { runDir } = runFiles(this.opts.runsDir, sessionId);
+    await this.stop(sessionId, { kind: 'process', pid: child.pid, startTime, runDir }, graceMs);
   }
 
-  async stop(_sessionId: string, handle: RunnerHandle, graceMs = 3000): Promise<void> {
+  async stop(sessionId: string, handle: RunnerHandle, graceMs = 3000): Promise<void> {
     if (handle.kind !== 'process') return;
-    if (!signalRunnerGroup(handle.pid, handle.startTime, 'SIGTERM')) return;
-    if (await waitUntilGone(handle.pid, handle.startTime, graceMs)) return;
-    signalRunnerGroup(handle.pid, handle.startTime, 'SIGKILL');
-    await waitUntilGone(handle.pid, handle.startTime, 5000);
+    const signalled = signalRunnerGroup(handle.pid, handle.startTime, 'SIGTERM');
+    if (signalled && !(await waitUntilGone(handle.pid, handle.startTime, graceMs))) {
+      signalRunnerGroup(handle.pid, handle.startTime, 'SIGKILL');
+      await waitUntilGone(handle.pid, handle.startTime, 5000);
+    }
+    // A runner killed (or dead) could not stop its agent's processes (their own sessions, the agent uid).
+    await this.killAgentOf(sessionId, handle);
+  }
+
+  private async killAgentOf(sessionId: string, handle: RunnerHandle & { kind: 'process' }): Promise<void> {
+    const uid = readLaunchFile(runFiles(path.dirname(handle.runDir), sessionId))?.agentUid;
+    if (uid === undefined || !this.agents) return;
+    if (!(await killProcessesOf(uid)))
+      this.opts.logger.error({ session: sessionId, uid }, 'processes of the agent uid survive being killed');
   }
 
   /**
@@ -218,7 +229,11 @@ export class ProcessLauncher implements RunnerLauncher {
     const files = runFiles(path.dirname(handle.runDir), sessionId);
     fs.rmSync(files.secretsDir, { recursive: true, force: true });
     const agentUid = readLaunchFile(files)?.agentUid;
-    if (agentUid !== undefined) this.agents?.pool.release(sessionId, agentUid);
+    if (agentUid !== undefined && this.agents) {
+      // Nothing of the session may live on under a uid the next session can get.
+      await this.killAgentOf(sessionId, handle);
+      this.agents.pool.release(sessionId, agentUid);
+    }
     this.finished.push([
       files.runDir,
       ...(path.dirname(files.workDir) === files.runDir ? [] : [files.workDir]),
