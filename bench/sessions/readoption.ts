@@ -107,11 +107,10 @@ console.log(
   '| round | server listening | every runner reconnected | every session storing again | lines lost | duplicated |',
 );
 console.log('|---|---|---|---|---|---|');
-results.forEach((r, k) =>
+for (const [k, r] of results.entries())
   console.log(
     `| ${k} | ${r.listening.toFixed(0)} ms | ${r.reconnected.toFixed(0)} ms | ${r.flowing.toFixed(0)} ms | ${r.lost} | ${r.duplicated} |`,
-  ),
-);
+  );
 console.log(
   `| median | ${median(results.map((r) => r.listening)).toFixed(0)} ms | ${median(results.map((r) => r.reconnected)).toFixed(0)} ms | ${median(results.map((r) => r.flowing)).toFixed(0)} ms | ${results.reduce((a, r) => a + r.lost, 0)} (all) | ${results.reduce((a, r) => a + r.duplicated, 0)} (all) |`,
 );
