@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../../test/support/databases.ts';
@@ -191,6 +192,10 @@ describe.each(DATABASES)('sessions end to end against the forge, through the pub
     const pr = await admin.rest.pulls.get({ owner: 'acme', repo: 'umbrella', pull_number: umbrella.number });
     expect(pr.data.body).toContain('repos/web');
     expect(pr.data.body).toMatch(/access/i);
+    // The skipped submodule's git error is shown relative to the workspace: no server path anywhere.
+    const serverPaths = [t.ctx.config.dataDir, `${os.tmpdir()}/`];
+    const texts = [pr.data.body ?? '', JSON.stringify(await messages('carol', s.id)), s.error ?? ''];
+    for (const text of texts) for (const p of serverPaths) expect(text).not.toContain(p);
   });
 
   it('cancel stops the runner within 5 s and the session ends cancelled', async () => {
