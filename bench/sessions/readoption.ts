@@ -42,7 +42,9 @@ const results: {
 }[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   // About 100 lines a second each, through the crash and after it, until the gate file appears.
-  const gate = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-gate-')), 'open');
+  const gates = fs.mkdtempSync(path.join(os.tmpdir(), 'rfe-gate-'));
+  fs.chmodSync(gates, 0o755); // the agent's own uid (the server runs as root) must see the gate file
+  const gate = path.join(gates, 'open');
   const script = `i=1; while [ ! -f ${gate} ]; do echo "line $i"; i=$((i + 1)); [ $((i % 10)) -eq 0 ] && sleep 0.1; done; true`;
   const ids: string[] = [];
   for (let k = 0; k < SESSIONS; k++)

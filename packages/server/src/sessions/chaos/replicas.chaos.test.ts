@@ -86,6 +86,18 @@ describe('three instances behind haproxy (PostgreSQL, Redis, s3rver)', () => {
     for (let k = 0; k < INSTANCES; k++) await world.start(k);
   }, 180_000);
 
+  /** A session launched by instance `k` whose runner has reported its first output. */
+  async function startedOn(k: number, command: string): Promise<{ id: string; pid: number }> {
+    const id = await world.startSession(`echo started\n${command}`, k);
+    const pid = (await world.runnerPid(id))!;
+    await world.until(
+      'the runner to report',
+      async () => (await world.messages(id)).some((m) => m.type === 'command_output'),
+      60_000,
+    );
+    return { id, pid };
+  }
+
   afterAll(async () => {
     await world?.close();
     await s3?.stop();
@@ -118,13 +130,7 @@ describe('three instances behind haproxy (PostgreSQL, Redis, s3rver)', () => {
   }, 180_000);
 
   it('a cancel issued on an instance that did not launch the session stops the runner within 5 s', async () => {
-    const id = await world.startSession('echo started\nsleep 120', 0);
-    const pid = (await world.runnerPid(id))!;
-    await world.until(
-      'the runner to report',
-      async () => (await world.messages(id)).some((m) => m.type === 'command_output'),
-      60_000,
-    );
+    const { id, pid } = await startedOn(0, 'sleep 120');
     const cancelled = await world.api('POST', `/api/projects/acme/sessions/${id}/cancel`, undefined, 1);
     expect(cancelled.status, JSON.stringify(cancelled.json)).toBeLessThan(300);
     const asked = Date.now();
@@ -135,13 +141,7 @@ describe('three instances behind haproxy (PostgreSQL, Redis, s3rver)', () => {
   }, 120_000);
 
   it('the timeout is enforced after the launching instance was killed', async () => {
-    const id = await world.startSession('echo started\nsleep 300', 2);
-    const pid = (await world.runnerPid(id))!;
-    await world.until(
-      'the runner to report',
-      async () => (await world.messages(id)).some((m) => m.type === 'command_output'),
-      60_000,
-    );
+    const { id, pid } = await startedOn(2, 'sleep 300');
     await world.kill(2);
     const s = await world.finished(id, (TIMEOUT_SECONDS + 40) * 1000);
     expect(s.status).toBe('failed');
