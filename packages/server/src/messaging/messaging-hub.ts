@@ -321,7 +321,10 @@ export class MessagingHub {
       this.#sessions.delete(id);
       const unloading = session
         .unload(true)
-        .then(() => this.#lease?.release(id))
+        // Not when the session is being opened for writing again meanwhile: that reuses the lease.
+        .then(() =>
+          this.#takingOver.has(id) || this.#sessions.has(id) ? undefined : this.#lease?.release(id),
+        )
         .catch((err: unknown) => this.#deps.logger.warn({ err, sessionId: id }, 'unloading a session failed'))
         .finally(() => this.#unloading.delete(id));
       this.#unloading.set(id, unloading);
