@@ -46,14 +46,14 @@ describe('runner channels through a network that cuts, stalls and half-closes co
     await t?.close();
   });
 
-  it(`${SESSIONS} concurrent sessions, a fault every 50–500 ms: ${SESSIONS}/${SESSIONS} logs exact, no lost tail, none succeeded without its result`, async () => {
-    proxy.start(50, 500, random);
+  it(`${SESSIONS} concurrent sessions, a fault every 40–400 ms: ${SESSIONS}/${SESSIONS} logs exact, no lost tail, none succeeded without its result`, async () => {
+    proxy.start(40, 400, random);
     const ids: string[] = [];
     for (let k = 0; k < SESSIONS; k++) {
       const res = await call('POST', '/api/projects/acme/workspaces/flaky/sessions', {
         adapter: 'localexec',
         createFork: true,
-        prompt: `for i in $(seq 1 ${LINES}); do echo "s${k} line $i"; [ $((i % 150)) -eq 0 ] && sleep 0.5; done; true`,
+        prompt: `for i in $(seq 1 ${LINES}); do echo "s${k} line $i"; [ $((i % 100)) -eq 0 ] && sleep 0.5; done; true`,
       });
       expect(res.statusCode, res.body).toBe(201);
       ids.push(res.json().id);
@@ -70,7 +70,8 @@ describe('runner channels through a network that cuts, stalls and half-closes co
     }
     proxy.calm();
     console.log(`chaos proxy: ${JSON.stringify(proxy.counts)}`);
-    // ~3.6 faults a second over sessions that each run 5 s or more (faster runner starts shortened them).
+    // ~4.5 faults a second while connections are open, over sessions that each sleep 7.5 s: a fast run (built
+    // runner, quiet machine) still sees 60 or more. 50–500 ms over 5 s sessions gave 46 in CI: too few to mean much.
     expect(proxy.counts.cuts + proxy.counts.stalls + proxy.counts.halfCloses).toBeGreaterThan(50);
 
     let exact = 0;
