@@ -263,7 +263,7 @@ export class MessagingHub {
           this.#policy,
           {
             writesInFlight: this.settings.groupCommitWritesInFlight,
-            intervalMs: this.settings.groupCommitIntervalMs,
+            intervalMs: this.settings.groupCommitIntervalMs[store.kind],
             maxObjectBytes: this.settings.groupCommitObjectBytes,
           },
           (err) =>

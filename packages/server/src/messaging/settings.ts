@@ -44,7 +44,13 @@ export interface MessagingSettings {
   /** With group commit: index.json is rewritten at most this often (indexDebounceMs otherwise). */
   stagedIndexDebounceMs: number;
   groupCommitWritesInFlight: number;
-  groupCommitIntervalMs: number;
+  /**
+   * Group-commit writes start at most this often, per store kind (GroupCommitSettings.intervalMs). The
+   * spacing pays off where a write costs the store real work (an s3rver PUT: ~2 ms of its CPU, p99 12 ms
+   * alone); a directory-store write takes ~1 ms, and 10 ms of spacing there was most of the steady p99
+   * (bench/messaging/write-floor.ts, docs/benchmarks.md).
+   */
+  groupCommitIntervalMs: Record<'directory' | 's3', number>;
   groupCommitObjectBytes: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -80,7 +86,7 @@ export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
   stageMs: 1000,
   stagedIndexDebounceMs: 5000,
   groupCommitWritesInFlight: 1,
-  groupCommitIntervalMs: 10,
+  groupCommitIntervalMs: { directory: 2, s3: 10 },
   groupCommitObjectBytes: 8 * 1024 * 1024,
   retryBaseMs: 20,
   retryMaxMs: 2000,
