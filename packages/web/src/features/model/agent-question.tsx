@@ -1,8 +1,9 @@
 import type { PersistedEnvelope } from '@rfe/protocol';
 import { useState } from 'react';
 import { messagesApi } from '../../api/messages.ts';
-import { Button } from '../../components/button.tsx';
+import { Button, DisabledReason } from '../../components/button.tsx';
 import { errorMessage } from '../../components/states.tsx';
+import type { Permission } from '../access/capabilities.ts';
 
 interface Question {
   question: string;
@@ -17,9 +18,10 @@ const projectOfPage = () =>
 /**
  * A question the agent asks the session's owner (its AskUserQuestion tool, or permission for a tool):
  * each option is a button that sends the answer as the owner's next prompt, which the runner hands to
- * the agent as the tool's answer. Others see the question; the server refuses their answers.
+ * the agent as the tool's answer. Others (`answer` not allowed: not the owner, a viewer, or the session
+ * ended) see the question and why they cannot answer, with no buttons; the server refuses them anyway.
  */
-export function AgentQuestion({ message }: { message: PersistedEnvelope }) {
+export function AgentQuestion({ message, answer: may }: { message: PersistedEnvelope; answer: Permission }) {
   const args =
     (message.payload as { args?: { kind?: string; questions?: Question[]; tool?: string } }).args ?? {};
   const [sent, setSent] = useState<Record<string, string>>({});
@@ -52,6 +54,10 @@ export function AgentQuestion({ message }: { message: PersistedEnvelope }) {
           </p>
           {sent[q.question] ? (
             <p className="mt-1 text-xs text-slate-700">Answered: {sent[q.question]}</p>
+          ) : !may.allowed ? (
+            <p className="mt-1">
+              <DisabledReason>{may.reason ?? 'You cannot answer in this session.'}</DisabledReason>
+            </p>
           ) : (
             <div className="mt-1 flex flex-wrap gap-2">
               {(q.options ?? []).map((o) => (

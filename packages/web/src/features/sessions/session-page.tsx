@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { isApiError } from '../../api/http.ts';
 import { isActive, type Session, shortId } from '../../api/sessions.ts';
 import { Badge } from '../../components/badge.tsx';
@@ -10,7 +10,7 @@ import { EmptyState, errorMessage, isNotAvailable } from '../../components/state
 import { Time } from '../../components/time.tsx';
 import { Link } from '../../router/link.tsx';
 import { paths } from '../../router/routes.ts';
-import { permission } from '../access/capabilities.ts';
+import { type Permission, permission } from '../access/capabilities.ts';
 import { sessionInputPermission } from '../access/session-input.ts';
 import { useAccess } from '../access/use-access.ts';
 import { useMe } from '../auth/use-me.ts';
@@ -33,6 +33,16 @@ export function SessionPage({ project, session }: { project: string; session: st
   const canInput = sessionInputPermission(access.data, s?.user, me.data?.subject);
   // Without session details (API not there yet) the stream still works; assume it may be running.
   const active = s ? isActive(s) : true;
+  // The agent's questions follow the prompt box's rule; one object per state, so rows are not redrawn.
+  const answer = useMemo<Permission>(
+    () =>
+      !canInput.allowed
+        ? { allowed: false, reason: canInput.reason }
+        : active
+          ? { allowed: true }
+          : { allowed: false, reason: 'The session has ended; answers go only to a running session.' },
+    [canInput.allowed, canInput.reason, active],
+  );
 
   if (isApiError(meta.error) && meta.error.status === 404 && !meta.error.isMissingRoute) {
     return (
@@ -169,6 +179,7 @@ export function SessionPage({ project, session }: { project: string; session: st
         project={project}
         session={session}
         finished={s ? !active : false}
+        answer={answer}
         onMilestone={() => void meta.refetch()}
       />
       <PromptBox project={project} session={session} permission={canInput} active={active} />

@@ -2,11 +2,14 @@ import type { PersistedEnvelope } from '@rfe/protocol';
 import { Badge } from '../../components/badge.tsx';
 import { Markdown } from '../../components/markdown.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
+import type { Permission } from '../access/capabilities.ts';
 import { AgentQuestion } from '../model/agent-question.tsx';
 import { DiffView } from './diff-view.tsx';
 import { PromptStateChip } from './prompt-state-chip.tsx';
 import type { PromptStatus } from './prompt-states.ts';
 import { RowFrame, Toggle } from './row-frame.tsx';
+
+const NO_ANSWER: Permission = { allowed: false, reason: 'Only the session’s owner can answer.' };
 
 const changeTone = { create: 'green', update: 'blue', delete: 'red', rename: 'purple' } as const;
 
@@ -16,9 +19,12 @@ export function MessageRowView({
   expanded,
   afterCancel = false,
   promptState,
+  answer = NO_ANSWER,
   onToggle,
 }: {
   message: PersistedEnvelope;
+  /** Whether you may answer the agent's questions (the session's owner, while it runs). */
+  answer?: Permission;
   /** An error that arrives after a cancel request is how the stop looks, shown as such. */
   afterCancel?: boolean;
   /** A prompt's way to the agent (queued, delivered, answered, not delivered). */
@@ -110,7 +116,7 @@ export function MessageRowView({
       if (m.payload.name === 'question' && m.payload.action === 'start') {
         return (
           <RowFrame {...frame} icon="?">
-            <AgentQuestion message={m} />
+            <AgentQuestion message={m} answer={answer} />
           </RowFrame>
         );
       }

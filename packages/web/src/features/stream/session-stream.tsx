@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { Button } from '../../components/button.tsx';
 import { Notice } from '../../components/notice.tsx';
+import type { Permission } from '../access/capabilities.ts';
 import { CommandRowView } from './command-row.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { MessageRowView } from './message-row.tsx';
@@ -13,10 +14,13 @@ export function SessionStream({
   project,
   session,
   finished = false,
+  answer,
   onMilestone,
 }: {
   project: string;
   session: string;
+  /** Whether you may answer the agent's questions: the same rule as the prompt box. */
+  answer?: Permission;
   /** The session has ended: no live indicator, no progress bar, the log is history. */
   finished?: boolean;
   onMilestone?: () => void;
@@ -49,11 +53,12 @@ export function SessionStream({
           message={row.message}
           afterCancel={row.afterCancel}
           promptState={row.promptState}
+          answer={answer}
           expanded={expanded.get(row.key) ?? false}
           onToggle={(v) => toggle(row.key, v)}
         />
       ),
-    [expanded, toggle, finished],
+    [expanded, toggle, finished, answer],
   );
 
   return (
