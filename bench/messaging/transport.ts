@@ -108,8 +108,11 @@ async function withCpu(served: Served, load: () => Promise<LoadResult>): Promise
 }
 
 /** One busy core beside the load (a process spinning), for the loaded-machine variant. */
+const hogs = new Set<ReturnType<typeof spawn>>();
 async function besideCpuHog<T>(run: () => Promise<T>): Promise<T> {
   const hog = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  hogs.add(hog);
+  hog.once('exit', () => hogs.delete(hog));
   try {
     return await run();
   } finally {
@@ -162,6 +165,20 @@ const onS3 = await ours('RFE durable, s3rver', {
   S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
   S3_FORCE_PATH_STYLE: 'true',
 });
+// Stopped early (Ctrl+C, kill): no hog or server may keep running and spoil the next run.
+const pids = [raw, sio, sioRedis, redis].map((c) => c.process.pid).concat(s3.pid, directory.pid, onS3.pid);
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    for (const hog of hogs) hog.kill('SIGKILL');
+    for (const pid of pids) {
+      try {
+        if (pid !== undefined) process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    process.exit(130);
+  });
 const systems: Served[] = [
   { system: rawWsSystem(raw.port), server: raw.process.pid },
   { system: socketIoSystem(sio.port), server: sio.process.pid },
